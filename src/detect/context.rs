@@ -1,0 +1,153 @@
+//! Context words: the words around a candidate that make it more (ИИН, тел.) or less (Заказ №,
+//! договор) likely to be personal data.
+//!
+//! Words come from `patterns/` and are matched case-insensitively (full Unicode lower-casing, so
+//! Cyrillic and Kazakh letters fold too) as whole words: a word must not be glued to a letter or
+//! digit on either side, so `инн` does not match inside `Иннокентий`. Only the short window next
+//! to a candidate is ever lower-cased, which keeps the cost proportional to the candidates, not
+//! to the text.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// A set of context words, compiled once.
+#[derive(Clone, Debug)]
+pub struct ContextWords {
+    matcher: Option<AhoCorasick>,
+}
+
+impl ContextWords {
+    /// Compiles `words` (any case; lower-cased here). Empty input gives a set that never matches.
+    pub fn new<I, S>(words: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let lowered: Vec<String> = words
+            .into_iter()
+            .map(|w| w.as_ref().trim().to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if lowered.is_empty() {
+            return ContextWords { matcher: None };
+        }
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&lowered)
+            .expect("context words compile: they are plain literals");
+        ContextWords {
+            matcher: Some(matcher),
+        }
+    }
+
+    /// Whether any word of the set occurs in `text` as a whole word.
+    pub fn occurs_in(&self, text: &str) -> bool {
+        self.find_in(text).is_some()
+    }
+
+    /// Byte span of the last whole-word occurrence in `text` (spans refer to the lower-cased
+    /// text, which may differ in length from `text`; callers use it only to measure distance).
+    pub fn find_in(&self, text: &str) -> Option<(usize, usize)> {
+        let matcher = self.matcher.as_ref()?;
+        let lowered = text.to_lowercase();
+        let mut last = None;
+        for m in matcher.find_iter(&lowered) {
+            if is_word_boundary_before(&lowered, m.start())
+                && is_word_boundary_after(&lowered, m.end())
+            {
+                last = Some((m.start(), m.end()));
+            }
+        }
+        last
+    }
+
+    /// Whether a word of the set ends within `max_chars` characters before byte `pos` of `text`.
+    pub fn before(&self, text: &str, pos: usize, max_chars: usize) -> bool {
+        self.occurs_in(window_before(text, pos, max_chars))
+    }
+
+    /// Whether a word of the set starts within `max_chars` characters after byte `pos` of `text`.
+    pub fn after(&self, text: &str, pos: usize, max_chars: usize) -> bool {
+        self.occurs_in(window_after(text, pos, max_chars))
+    }
+
+    /// Whether a word of the set is within `max_chars` characters on either side of
+    /// `start..end`.
+    pub fn around(&self, text: &str, start: usize, end: usize, max_chars: usize) -> bool {
+        self.before(text, start, max_chars) || self.after(text, end, max_chars)
+    }
+}
+
+/// The at most `max_chars` characters of `text` that end at byte `pos`.
+pub fn window_before(text: &str, pos: usize, max_chars: usize) -> &str {
+    let head = &text[..pos];
+    let start = head
+        .char_indices()
+        .rev()
+        .nth(max_chars.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    &head[start..]
+}
+
+/// The at most `max_chars` characters of `text` that start at byte `pos`.
+pub fn window_after(text: &str, pos: usize, max_chars: usize) -> &str {
+    let tail = &text[pos..];
+    let end = tail
+        .char_indices()
+        .nth(max_chars)
+        .map_or(tail.len(), |(i, _)| i);
+    &tail[..end]
+}
+
+fn is_word_boundary_before(text: &str, pos: usize) -> bool {
+    text[..pos]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+fn is_word_boundary_after(text: &str, pos: usize) -> bool {
+    text[pos..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_whole_words_in_any_case() {
+        let w = ContextWords::new(["ИИН", "жсн", "IIN"]);
+        assert!(w.occurs_in("Ученик, иин: "));
+        assert!(w.occurs_in("ЖСН"));
+        assert!(w.occurs_in("his IIN is"));
+        assert!(!w.occurs_in("Иннокентий"));
+        assert!(!w.occurs_in("ИИНН"));
+    }
+
+    #[test]
+    fn windows_count_characters_not_bytes() {
+        let text = "ИИН 123";
+        let pos = text.find('1').unwrap();
+        assert_eq!(window_before(text, pos, 2), "Н ");
+        assert_eq!(window_before(text, pos, 100), "ИИН ");
+        assert_eq!(window_after(text, 0, 2), "ИИ");
+        assert_eq!(window_after(text, pos, 100), "123");
+    }
+
+    #[test]
+    fn before_and_after_respect_the_window() {
+        let w = ContextWords::new(["тел"]);
+        let text = "тел. 8 701 123 45 67";
+        let pos = text.find('8').unwrap();
+        assert!(w.before(text, pos, 6));
+        assert!(!w.before(text, pos, 1));
+        assert!(w.after("87011234567 тел", 11, 5));
+    }
+
+    #[test]
+    fn empty_set_never_matches() {
+        assert!(!ContextWords::new(Vec::<String>::new()).occurs_in("anything"));
+    }
+}

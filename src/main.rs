@@ -1,0 +1,43 @@
+//! The `tazala` binary: parse, run, print the error chain once, map to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tazala::cli::{Cli, Command};
+use tazala::cmd::{self, Outcome};
+
+fn main() -> ExitCode {
+    // A panic message may quote the data being processed: print only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("tazala: internal error{place}; this is a bug (no data was printed)");
+    }));
+
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Detect(args) => cmd::detect::run(&args),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::from(0),
+        Ok(Outcome::Found) => ExitCode::from(1),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(0);
+            }
+            eprintln!("tazala: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A reader that closed the pipe (`tazala detect … | head`) wanted no more: not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
