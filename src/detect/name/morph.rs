@@ -1,0 +1,397 @@
+//! Name morphology: what part of a name a word can be, from the dictionaries and from how
+//! Kazakh and Russian build surnames and patronymics, so that unseen names are found too.
+//!
+//! Works on skeletons (see `fold`), so one rule covers Cyrillic and Latin (-ова/-OVA,
+//! -ұлы/-улы/-ULY). A word gets *readings*; a reading is *strong* when nothing else explains the
+//! word, *weak* when the word is also an ordinary word or a place, or when only its shape says
+//! "surname".
+//!
+//! | evidence | reading | source |
+//! |---|---|---|
+//! | word, or word minus a case ending, is a given name (Айгерімге, Ивану, Марии) | given | dictionaries; Russian declension, Kazakh case suffixes (domain-kz.md) |
+//! | word (minus an ending) is a listed surname | surname | dictionaries |
+//! | given name + -ов/-ев/-ин/-ын (+ -а, + case): Нурланов, Назарбаева, Тоқаевтың | surname, shaped | domain-kz.md surnames |
+//! | any root + -ов/-ев/-ин/-ын/-ский/-цкий/-енко/-ук/-дзе/-швили/-ян (+ ending) | surname by shape: weak | domain-kz.md surnames |
+//! | given name + -ович/-евич/-ич/-овна/-евна/-ична/-инична (+ case): Нурланович, Ильич | patronymic | domain-kz.md patronymics |
+//! | any root + -ович/-евич/-овна/-евна | patronymic | same |
+//! | given name + -ұлы/-қызы fused (Нұрланұлы, Ахметқызы, Nurlanuly) | patronymic (or Kazakh surname) | same |
+//! | the word ұлы/қызы/улы/кызы/uly/kyzy alone | particle: joins the name before it | same |
+//! | word as written is an ordinary word, a place, a Kazakh word | every reading weak | OpenCorpora, mimesis, names.toml |
+//! | month, weekday, course word (names.toml `stop`) | no reading | names.toml |
+//!
+//! Not here: capitalisation, neighbours and cues (the detector decides with those).
+
+use super::dict::{self, Dictionary, Flags};
+use super::fold::{LOST, LOST_CHOICES, Skeleton};
+
+/// A part a word can play in a name.
+pub type Roles = u8;
+
+pub const GIVEN: Roles = 1;
+/// A listed surname of any shape (Ким, Шевчук).
+pub const SURNAME: Roles = 1 << 1;
+/// A surname with a surname suffix (-ов, -ева, -ский, -ұлы…), listed or built from a name.
+pub const SHAPED: Roles = 1 << 2;
+pub const PATRONYMIC: Roles = 1 << 3;
+/// The word ұлы/қызы alone.
+pub const PARTICLE: Roles = 1 << 4;
+
+/// What a word can be.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// Readings nothing else explains.
+    pub strong: Roles,
+    /// Readings that need support: the word is also a common word, or only its shape speaks.
+    pub weak: Roles,
+    /// The word as written is an ordinary word, place or Kazakh word.
+    pub common: bool,
+    /// A month, weekday or other word that is never a name part.
+    pub stop: bool,
+}
+
+impl Analysis {
+    pub fn roles(&self) -> Roles {
+        self.strong | self.weak
+    }
+
+    pub fn is_name_part(&self) -> bool {
+        self.roles() != 0
+    }
+
+    fn add(&mut self, roles: Roles, ambiguous: bool) {
+        if ambiguous {
+            self.weak |= roles;
+        } else {
+            self.strong |= roles;
+        }
+    }
+}
+
+/// Russian case endings of names (skeleton form, longest first): Ивана, Ивану, Иваном, Анной,
+/// Марии, Алексею, Ахметовой, Ахметовым, Ахметовых.
+const RU_ENDINGS: &[&[u8]] = &[
+    b"ami", b"iam", b"iah", b"om", b"em", b"oi", b"ei", b"im", b"ih", b"iu", b"ia", b"a", b"u",
+    b"e", b"i", b"o",
+];
+
+/// Kazakh case suffixes (skeleton form, ы/і both `i`): genitive, dative, accusative, locative,
+/// ablative, instrumental (domain-kz.md).
+const KK_SUFFIXES: &[&[u8]] = &[
+    b"niN", b"diN", b"tiN", b"nin", b"din", b"tin", b"dan", b"den", b"tan", b"ten", b"nan", b"nen",
+    b"men", b"ben", b"pen", b"ga", b"ge", b"ka", b"ke", b"na", b"ne", b"ni", b"di", b"ti", b"da",
+    b"de", b"ta", b"te",
+];
+
+/// Letters a given name may lose before an ending or suffix: Анн|а, Мари|я, Алексе|й.
+const NAME_TAILS: &[&[u8]] = &[b"", b"a", b"ia", b"i"];
+
+const SURNAME_SUFFIXES: &[&[u8]] = &[b"ov", b"ev", b"in"];
+
+/// Surname shapes that need no given-name root (skeleton form, after ending stripping).
+const SHAPE_SUFFIXES: &[&[u8]] = &[
+    b"ov", b"ev", b"in", b"sk", b"ck", b"enk", b"uk", b"iuk", b"dze", b"Wvili", b"ian",
+];
+
+/// -ский/-цкий in their case forms (whole skeleton endings).
+const SKI_ENDINGS: &[&[u8]] = &[
+    b"skii", b"ski", b"skaia", b"skogo", b"skomu", b"skim", b"skom", b"skoi", b"skuiu", b"skie",
+    b"skih", b"ckii", b"cki", b"ckaia", b"ckogo", b"ckomu", b"ckim", b"ckom", b"ckoi", b"ckuiu",
+    b"enko",
+];
+
+const PATRONYMIC_SUFFIXES: &[&[u8]] = &[b"oviC", b"eviC", b"ovn", b"evn", b"iniCn", b"iCn", b"iC"];
+
+const KZ_PATRONYMIC: &[&[u8]] = &[b"uli", b"kizi"];
+
+/// Analyses one word's skeleton (as written, hyphenated parts allowed).
+pub fn analyse(d: &Dictionary, s: &Skeleton) -> Analysis {
+    if s.has_lost() {
+        return analyse_lost(d, s);
+    }
+    let bytes = s.as_bytes();
+    if let Some(dash) = bytes.iter().position(|&b| b == b'-') {
+        let whole = d.get(s);
+        if whole & dict::STOP != 0 {
+            return Analysis {
+                stop: true,
+                ..Default::default()
+            };
+        }
+        // Double surnames and names (Петрова-Водкина, Мухамед-Али): the parts speak.
+        let (a, b) = (&bytes[..dash], &bytes[dash + 1..]);
+        let (Some(a), Some(b)) = (Skeleton::from_bytes(a), Skeleton::from_bytes(b)) else {
+            return Analysis::default();
+        };
+        let (x, y) = (analyse_simple(d, &a), analyse_simple(d, &b));
+        let mut out = Analysis {
+            strong: x.strong | y.strong,
+            weak: x.weak | y.weak,
+            common: (x.common && y.common) || whole & dict::AMBIGUOUS != 0,
+            stop: false,
+        };
+        if out.common {
+            out.weak |= out.strong;
+            out.strong = 0;
+        }
+        return out;
+    }
+    analyse_simple(d, s)
+}
+
+/// A word with `?` for lost Kazakh letters: the readings of every way to fill them (two at
+/// most; more would match too much).
+fn analyse_lost(d: &Dictionary, s: &Skeleton) -> Analysis {
+    let holes: Vec<usize> = (0..s.len()).filter(|&i| s.as_bytes()[i] == LOST).collect();
+    if holes.len() > 2 || s.len() < 4 {
+        return Analysis::default();
+    }
+    let mut out = Analysis::default();
+    let combos = LOST_CHOICES.len().pow(holes.len() as u32);
+    for n in 0..combos {
+        let mut filled = *s;
+        let mut k = n;
+        let mut buf = filled.as_bytes().to_vec();
+        for &h in &holes {
+            buf[h] = LOST_CHOICES[k % LOST_CHOICES.len()];
+            k /= LOST_CHOICES.len();
+        }
+        filled = Skeleton::from_bytes(&buf).expect("same length");
+        let a = analyse_simple(d, &filled);
+        out.strong |= a.strong;
+        out.weak |= a.weak;
+    }
+    // A name found this way is as good as the word allows: a stray `?` is no evidence against.
+    out
+}
+
+fn analyse_simple(d: &Dictionary, s: &Skeleton) -> Analysis {
+    let mut out = Analysis::default();
+    let whole = d.get(s);
+    if whole & dict::STOP != 0 {
+        out.stop = true;
+        return out;
+    }
+    let bytes = s.as_bytes();
+    if bytes == b"uli" || bytes == b"kizi" {
+        out.strong = PARTICLE;
+        return out;
+    }
+    out.common = whole & dict::AMBIGUOUS != 0;
+    readings(d, s, whole, &mut out);
+    for end in RU_ENDINGS.iter().chain(KK_SUFFIXES) {
+        if bytes.len() >= end.len() + 3 && bytes.ends_with(end) {
+            let stem = s.prefix(bytes.len() - end.len());
+            let f = d.get(&stem);
+            if f & dict::STOP == 0 {
+                readings(d, &stem, f, &mut out);
+            }
+        }
+    }
+    if out.common {
+        out.weak |= out.strong;
+        out.strong = 0;
+    }
+    out
+}
+
+/// Adds the readings of one stem (the whole word or the word minus an ending).
+fn readings(d: &Dictionary, t: &Skeleton, flags: Flags, out: &mut Analysis) {
+    let ambiguous = flags & dict::AMBIGUOUS != 0;
+    if flags & dict::GIVEN != 0 {
+        out.add(GIVEN, ambiguous);
+    }
+    if flags & dict::SURNAME != 0 {
+        let shaped = if has_shape(t) { SHAPED } else { 0 };
+        out.add(SURNAME | shaped, ambiguous);
+    }
+    let b = t.as_bytes();
+    // A given name that dropped its last letter before the ending: Анн|ой, Мари|и, Алексе|ю.
+    for tail in &NAME_TAILS[1..] {
+        if let Some(x) = t.with(tail) {
+            let f = d.get(&x);
+            if f & dict::GIVEN != 0 {
+                out.add(GIVEN, f & dict::AMBIGUOUS != 0);
+            }
+        }
+    }
+    for suf in SURNAME_SUFFIXES {
+        if b.len() >= suf.len() + 2 && b.ends_with(suf) {
+            let root = t.prefix(b.len() - suf.len());
+            match given_root(d, &root) {
+                Some(false) => out.add(SURNAME | SHAPED, false),
+                Some(true) => out.add(SURNAME | SHAPED, true),
+                None => out.weak |= SHAPED,
+            }
+        }
+    }
+    if SKI_ENDINGS
+        .iter()
+        .any(|e| b.len() >= e.len() + 2 && b.ends_with(e))
+    {
+        out.weak |= SHAPED;
+    }
+    for suf in PATRONYMIC_SUFFIXES {
+        if b.len() >= suf.len() + 2 && b.ends_with(suf) {
+            let root = t.prefix(b.len() - suf.len());
+            match given_root(d, &root) {
+                Some(amb) => out.add(PATRONYMIC, amb),
+                // -ович/-овна need no known root; a bare -ич does (Ильич, but кирпич).
+                None if suf.len() >= 3 && root.len() >= 3 => out.add(PATRONYMIC, false),
+                None => {}
+            }
+            break;
+        }
+    }
+    for suf in KZ_PATRONYMIC {
+        if b.len() >= suf.len() + 3 && b.ends_with(suf) {
+            let root = t.prefix(b.len() - suf.len());
+            match given_root(d, &root) {
+                Some(amb) => out.add(PATRONYMIC | SHAPED, amb),
+                None => out.weak |= PATRONYMIC | SHAPED,
+            }
+        }
+    }
+}
+
+/// Whether `root` (plus a dropped last letter) is a given name: Some(ambiguous) or None.
+fn given_root(d: &Dictionary, root: &Skeleton) -> Option<bool> {
+    if root.len() < 2 {
+        return None;
+    }
+    let mut found = None;
+    for tail in NAME_TAILS {
+        if let Some(x) = root.with(tail) {
+            let f = d.get(&x);
+            if f & dict::GIVEN != 0 {
+                let amb = f & dict::AMBIGUOUS != 0;
+                if !amb {
+                    return Some(false);
+                }
+                found = Some(true);
+            }
+        }
+    }
+    found
+}
+
+fn has_shape(t: &Skeleton) -> bool {
+    let b = t.as_bytes();
+    SHAPE_SUFFIXES.iter().any(|s| b.ends_with(s))
+        || SKI_ENDINGS.iter().any(|s| b.ends_with(s))
+        || KZ_PATRONYMIC.iter().any(|s| b.ends_with(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fold::skeleton;
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn dict() -> &'static Dictionary {
+        static D: OnceLock<Dictionary> = OnceLock::new();
+        D.get_or_init(|| {
+            Dictionary::build(
+                &["арман".into(), "алма".into()],
+                &["январь".into(), "май".into()],
+                &[],
+            )
+        })
+    }
+
+    fn an(w: &str) -> Analysis {
+        analyse(dict(), &skeleton(w).unwrap())
+    }
+
+    #[track_caller]
+    fn strong(w: &str, r: Roles) {
+        let a = an(w);
+        assert_ne!(a.strong & r, 0, "{w}: {a:?}");
+    }
+
+    #[track_caller]
+    fn weak_only(w: &str) {
+        let a = an(w);
+        assert_eq!(a.strong, 0, "{w}: {a:?}");
+        assert_ne!(a.weak, 0, "{w}: {a:?}");
+    }
+
+    #[test]
+    fn given_names_in_every_case() {
+        for w in [
+            "Айгерим",
+            "Айгерімге",
+            "Айгерімнің",
+            "Ивану",
+            "Ирины",
+            "Ириной",
+            "AIGERIM",
+        ] {
+            strong(w, GIVEN);
+        }
+        strong("Асанмен", GIVEN);
+    }
+
+    #[test]
+    fn surnames_from_a_given_name_root_are_found_unlisted() {
+        // Built from given names; the shape alone would be weak.
+        for w in [
+            "Нурланов",
+            "Айдарбекова",
+            "Назарбаева",
+            "Ерланову",
+            "Жумабековой",
+            "Асановтың",
+        ] {
+            strong(w, SHAPED);
+        }
+    }
+
+    #[test]
+    fn patronymics_from_any_given_name() {
+        for w in [
+            "Нурланович",
+            "Нурлановна",
+            "Кайратовны",
+            "Сергеевич",
+            "Ерлановичем",
+            "Нұрланұлы",
+            "Ахметқызы",
+            "Nurlanuly",
+            "ERLANOVNA",
+        ] {
+            strong(w, PATRONYMIC);
+        }
+        assert_eq!(an("кирпич").roles() & PATRONYMIC, 0);
+    }
+
+    #[test]
+    fn particles_stand_alone() {
+        assert_eq!(an("ұлы").strong, PARTICLE);
+        assert_eq!(an("кызы").strong, PARTICLE);
+        assert_eq!(an("KYZY").strong, PARTICLE);
+    }
+
+    #[test]
+    fn names_that_are_words_are_weak() {
+        for w in ["Роза", "Вера", "Арман", "Алма", "Розы"] {
+            weak_only(w);
+        }
+        assert!(an("Январь").stop);
+        assert!(an("Май").stop);
+        assert!(!an("Машиной").is_name_part() || an("Машиной").strong == 0);
+    }
+
+    #[test]
+    fn shape_alone_is_weak() {
+        for w in ["Голованова", "Тоқаевтың"] {
+            let a = an(w);
+            assert_ne!(a.weak & SHAPED, 0, "{w}: {a:?}");
+        }
+    }
+
+    #[test]
+    fn lost_letters_are_filled_in() {
+        strong("Кенжег?л", GIVEN);
+        strong("Н?рланов", SHAPED);
+    }
+}
