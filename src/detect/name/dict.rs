@@ -4,14 +4,12 @@
 //! Each list under `patterns/names/` holds folded entries (see `fold`), one a line, gzip'd;
 //! `scripts/build_names.py` derives them from public packages and `patterns/names/NOTICE.md`
 //! says which, at which version, under which licence. The table maps the 64-bit hash of an
-//! entry's skeleton key to a set of [`Flags`]; strings are not kept, so the table is small and a
-//! lookup is one hash of a stack buffer. Two keys colliding in 64 bits among ~270k entries has
-//! a probability near 2⁻³⁰; a collision would only add a flag to an unrelated word.
+//! entry's skeleton key to a set of [`Flags`]; strings are not kept, so the table is small (4 MiB)
+//! and a lookup is one hash of a stack buffer. Two of ~270k keys colliding in the 48 bits kept
+//! has a probability near 10⁻⁴; a collision would only add a flag to an unrelated word.
 //!
 //! Not here: what a flag means for a finding (see `morph` and the detector).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
 use super::fold::{Skeleton, skeleton};
@@ -45,74 +43,112 @@ const PLACES_GZ: &[u8] = include_bytes!("../../../patterns/names/places.txt.gz")
 pub const EMBEDDED_BYTES: usize =
     GIVEN_GZ.len() + SURNAMES_GZ.len() + COMMON_GZ.len() + KK_WORDS_GZ.len() + PLACES_GZ.len();
 
-/// Keys are already hashes: hashing them again would only cost time.
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys are hashed")
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// Skeleton-key hash → flags.
+/// Skeleton-key hash → flags, in one open-addressing table of `u64` slots: the upper 48 bits of
+/// the hash with the flags in the low 16 (0 = empty). Entries are inserted sorted by hash, and
+/// the slot index is the hash's top bits, so building walks memory in order instead of missing
+/// the cache once per entry: start-up is dominated by decompressing and folding, not by the table.
 pub struct Dictionary {
-    map: HashMap<u64, Flags, BuildHasherDefault<IdentityHasher>>,
+    slots: Vec<u64>,
+    shift: u32,
+    keys: usize,
 }
+
+const FLAG_BITS: u64 = 0xFFFF;
 
 impl Dictionary {
     /// Builds the table from the embedded lists plus the word lists of `names.toml`.
     pub fn build(ambiguous: &[String], stop: &[String], places: &[String]) -> Self {
-        let mut d = Dictionary {
-            map: HashMap::with_capacity_and_hasher(300_000, Default::default()),
-        };
-        d.add_gz(GIVEN_GZ, GIVEN);
-        d.add_gz(SURNAMES_GZ, SURNAME);
-        d.add_gz(COMMON_GZ, COMMON);
-        d.add_gz(KK_WORDS_GZ, KK_WORD);
-        d.add_gz(PLACES_GZ, PLACE);
-        for w in ambiguous {
-            d.add(w, KK_WORD);
+        // The surname list is two thirds of the work: fold it on a second thread.
+        let mut entries = std::thread::scope(|scope| {
+            let surnames = scope.spawn(|| {
+                let mut v = Vec::with_capacity(190_000);
+                add_gz(&mut v, SURNAMES_GZ, SURNAME);
+                v
+            });
+            let mut v: Vec<u64> = Vec::with_capacity(100_000);
+            add_gz(&mut v, GIVEN_GZ, GIVEN);
+            add_gz(&mut v, COMMON_GZ, COMMON);
+            add_gz(&mut v, KK_WORDS_GZ, KK_WORD);
+            add_gz(&mut v, PLACES_GZ, PLACE);
+            for (words, flag) in [(ambiguous, KK_WORD), (places, PLACE), (stop, STOP)] {
+                for w in words {
+                    add(&mut v, w, flag);
+                }
+            }
+            let mut all = surnames
+                .join()
+                .expect("surname list folds without panicking");
+            all.append(&mut v);
+            all
+        });
+        entries.sort_unstable();
+        // Load factor ≤ 1/2 keeps probes short.
+        let bits = (entries.len() * 2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let shift = 64 - bits;
+        let mut slots = vec![0u64; 1 << bits];
+        let mut keys = 0;
+        let mut i = 0;
+        while i < entries.len() {
+            let key = entries[i] & !FLAG_BITS;
+            let mut flags = 0;
+            while i < entries.len() && entries[i] & !FLAG_BITS == key {
+                flags |= entries[i] & FLAG_BITS;
+                i += 1;
+            }
+            let mut at = (key >> shift) as usize;
+            while slots[at] != 0 {
+                at = (at + 1) & (slots.len() - 1);
+            }
+            slots[at] = key | flags;
+            keys += 1;
         }
-        for w in places {
-            d.add(w, PLACE);
-        }
-        for w in stop {
-            d.add(w, STOP);
-        }
-        d
-    }
-
-    fn add_gz(&mut self, gz: &[u8], flag: Flags) {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(gz)
-            .read_to_string(&mut text)
-            .expect("embedded name list is valid gzip'd UTF-8");
-        for line in text.lines() {
-            self.add(line, flag);
-        }
-    }
-
-    fn add(&mut self, word: &str, flag: Flags) {
-        if let Some(s) = skeleton(word.trim()) {
-            *self.map.entry(s.hash()).or_insert(0) |= flag;
-        }
+        Dictionary { slots, shift, keys }
     }
 
     /// The flags of a skeleton (0 if unknown).
+    #[inline]
     pub fn get(&self, s: &Skeleton) -> Flags {
-        self.map.get(&s.hash()).copied().unwrap_or(0)
+        let key = slot_key(s.hash());
+        let mut at = (key >> self.shift) as usize;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                return 0;
+            }
+            if slot & !FLAG_BITS == key {
+                return (slot & FLAG_BITS) as Flags;
+            }
+            at = (at + 1) & (self.slots.len() - 1);
+        }
     }
 
     /// Number of distinct keys.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.keys
+    }
+}
+
+/// The upper 48 bits of a hash, never 0 (0 marks an empty slot).
+fn slot_key(hash: u64) -> u64 {
+    (hash & !FLAG_BITS).max(1 << 16)
+}
+
+fn add_gz(entries: &mut Vec<u64>, gz: &[u8], flag: Flags) {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_string(&mut text)
+        .expect("embedded name list is valid gzip'd UTF-8");
+    for line in text.lines() {
+        add(entries, line, flag);
+    }
+}
+
+fn add(entries: &mut Vec<u64>, word: &str, flag: Flags) {
+    if let Some(s) = skeleton(word.trim()) {
+        entries.push(slot_key(s.hash()) | u64::from(flag));
     }
 }
 

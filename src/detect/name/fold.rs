@@ -88,10 +88,6 @@ impl Skeleton {
         s.iter().try_for_each(|&b| self.push(b))
     }
 
-    fn last(&self) -> Option<u8> {
-        self.as_bytes().last().copied()
-    }
-
     /// The first `n` bytes.
     pub fn prefix(&self, n: usize) -> Skeleton {
         let mut s = *self;
@@ -110,13 +106,14 @@ impl Skeleton {
         self.as_bytes().contains(&LOST)
     }
 
-    /// The lookup key: Ң as Н, doubled letters made single (Assel = Асель; stems are cut from
+    /// The lookup key (tests only: [`hash`](Self::hash) computes it on the fly): Ң as Н, doubled letters made single (Assel = Асель; stems are cut from
     /// the skeleton first, so Нұрланның still loses exactly -ның).
+    #[cfg(test)]
     pub fn key(&self) -> Skeleton {
         let mut k = Skeleton::empty();
         for &b in self.as_bytes() {
             let b = if b == KZ_NG { b'n' } else { b };
-            if k.last() != Some(b) {
+            if k.as_bytes().last() != Some(&b) {
                 k.buf[k.len as usize] = b;
                 k.len += 1;
             }
@@ -124,12 +121,18 @@ impl Skeleton {
         k
     }
 
-    /// A 64-bit hash of the key (FNV-1a): dictionaries store hashes, not strings.
+    /// A 64-bit hash of the key (FNV-1a), computed without building the key: dictionaries
+    /// store hashes, not strings.
     pub fn hash(&self) -> u64 {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &b in self.key().as_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        let mut last = 0u8;
+        for &b in self.as_bytes() {
+            let b = if b == KZ_NG { b'n' } else { b };
+            if b != last {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+                last = b;
+            }
         }
         h
     }
@@ -141,8 +144,15 @@ pub fn is_cyrillic(c: char) -> bool {
 }
 
 /// Whether `c` can be part of a name token: a letter of any script, or a combining mark.
+#[inline]
 pub fn is_name_char(c: char) -> bool {
-    c.is_alphabetic() || matches!(c, '\u{0300}'..='\u{036F}')
+    // Cyrillic and ASCII first: the Unicode tables are slow and these are nearly all text.
+    match c {
+        'a'..='z' | 'A'..='Z' | '\u{0400}'..='\u{0481}' | '\u{048A}'..='\u{04FF}' => true,
+        '\0'..='\u{7F}' => false,
+        '\u{0300}'..='\u{036F}' => true,
+        _ => c.is_alphabetic(),
+    }
 }
 
 /// The Cyrillic letter a Latin look-alike stands for inside a Cyrillic word.
@@ -259,8 +269,44 @@ pub fn fold_into(word: &str, out: &mut String) {
     }
 }
 
+/// Skeleton bytes of а..я, indexed by code point − U+0430 (the same as [`cyrillic_skel`]).
+const RU_SKEL: [&[u8]; 32] = [
+    b"a", b"b", b"v", b"g", b"d", b"e", b"j", b"z", b"i", b"i", b"k", b"l", b"m", b"n", b"o", b"p",
+    b"r", b"s", b"t", b"u", b"f", b"h", b"c", b"C", b"W", b"W", b"", b"i", b"", b"e", b"iu", b"ia",
+];
+
+/// The skeleton of a lower-case Russian word (every dictionary entry): a table per letter
+/// instead of the general path. None if the word is anything else.
+fn skeleton_lower_ru(word: &str) -> Option<Option<Skeleton>> {
+    let b = word.as_bytes();
+    let mut s = Skeleton::empty();
+    let mut i = 0;
+    while i < b.len() {
+        let cp = match (b[i], b.get(i + 1)) {
+            (0xD0, Some(&c @ 0xB0..=0xBF)) => 0x430 + u32::from(c - 0xB0),
+            (0xD1, Some(&c @ 0x80..=0x8F)) => 0x440 + u32::from(c - 0x80),
+            (b'-', _) => {
+                if s.push(b'-').is_none() {
+                    return Some(None);
+                }
+                i += 1;
+                continue;
+            }
+            _ => return None,
+        };
+        if s.push_str(RU_SKEL[(cp - 0x430) as usize]).is_none() {
+            return Some(None);
+        }
+        i += 2;
+    }
+    Some(Some(tidy(s)))
+}
+
 /// The skeleton of a word; None if it is too long or holds something that is not a letter.
 pub fn skeleton(word: &str) -> Option<Skeleton> {
+    if let Some(s) = skeleton_lower_ru(word) {
+        return s;
+    }
     let cyr = word.chars().any(is_cyrillic);
     let mut s = Skeleton::empty();
     let mut latin: [u8; MAX_SKEL] = [0; MAX_SKEL];
@@ -466,6 +512,28 @@ mod tests {
     fn non_letters_have_no_skeleton() {
         assert!(skeleton("А1").is_none());
         assert!(skeleton(&"а".repeat(MAX_SKEL + 1)).is_none());
+    }
+
+    #[test]
+    fn the_russian_table_agrees_with_the_general_path() {
+        for c in 'а'..='я' {
+            let mut folded = String::new();
+            fold_into(&c.to_string(), &mut folded);
+            let general = cyrillic_skel(folded.chars().next().unwrap());
+            assert_eq!(RU_SKEL[(c as u32 - 0x430) as usize], general, "{c}");
+        }
+        assert_eq!(key("иванов-петров"), "ivanov-petrov");
+    }
+
+    #[test]
+    fn hash_is_the_hash_of_the_key() {
+        for w in ["Нұрланның", "Assel", "Айгерім", "Жақсыбаева"] {
+            let s = skeleton(w).unwrap();
+            assert_eq!(
+                s.hash(),
+                Skeleton::from_bytes(s.key().as_bytes()).unwrap().hash()
+            );
+        }
     }
 
     #[test]

@@ -233,8 +233,7 @@ fn scan(text: &str, out: &mut Vec<Token>) {
                 tok.initial = true;
                 tok.end = end + 1;
             } else {
-                let letters = text[i..end].chars().filter(|c| c.is_alphabetic());
-                tok.caps = !one_letter && letters.clone().all(|c| !c.is_lowercase());
+                tok.caps = !one_letter && !text[i..end].chars().any(char::is_lowercase);
             }
             i = tok.end;
             prev_letter = !tok.initial;
@@ -251,12 +250,14 @@ fn word_end(text: &str, start: usize) -> usize {
     let mut end = start;
     let mut it = text[start..].char_indices().peekable();
     while let Some((off, c)) = it.next() {
-        let next_is_letter = it.peek().is_some_and(|&(_, n)| n.is_alphabetic());
-        if is_name_char(c) || ((c == '-' || c == '?') && next_is_letter && off > 0) {
-            end = start + off + c.len_utf8();
-        } else {
+        let joins = is_name_char(c)
+            || ((c == '-' || c == '?')
+                && off > 0
+                && it.peek().is_some_and(|&(_, n)| is_name_char(n)));
+        if !joins {
             break;
         }
+        end = start + off + c.len_utf8();
     }
     end
 }
