@@ -157,6 +157,10 @@ impl Token {
             Some(s) if s.len() >= 3 => self.an = morph::analyse(d, &s),
             _ => self.unusable = true,
         }
+        // A short ALL-CAPS word is an acronym (ИИН, ЕНТ, НИШ) unless it is plainly a name (КИМ).
+        if self.caps && word.chars().count() <= 4 && self.an.strong == 0 {
+            self.unusable = true;
+        }
     }
 
     fn strong(&self) -> bool {
