@@ -173,14 +173,20 @@ def main() -> None:
 
 
 def collisions(names: set[str]) -> set[str]:
-    """Ordinary Russian word forms (OpenCorpora) that equal a name, or a name plus an ending."""
+    """Ordinary Russian word forms (OpenCorpora) that equal a name, or a name plus an ending.
+
+    A form counts only when its ordinary readings are likely: pymorphy3's P(tag | word), learnt
+    from the annotated OpenCorpora texts, gives them at least NON_NAME_SHARE. This keeps Вера,
+    Машиной, Романов (of novels), Ростов (the city) and drops Аркадий (a rare plural of аркада)
+    and Иванова (rarely the town Иваново).
+    """
     import pymorphy3
 
     morph = pymorphy3.MorphAnalyzer()
-    # Forms of names, possessives built from names (Иванова = Ivan's), places (places come from
-    # mimesis and names.toml) and misspellings are not ordinary words.
-    skip_tags = ("Name", "Surn", "Patr", "Poss", "Geox", "Erro", "Dist")
-    out = set()
+    # Forms of names, possessives built from names (Иванова = Ivan's) and misspellings are not
+    # ordinary words; places are (Ростов, Саратов), if likely enough.
+    skip_tags = ("Name", "Surn", "Patr", "Poss", "Erro", "Dist")
+    candidates = set()
     for word, tag, _normal, _para, _idx in morph.dictionary.iter_known_words():
         if any(t in tag for t in skip_tags):
             continue
@@ -188,8 +194,19 @@ def collisions(names: set[str]) -> set[str]:
         if len(f) < 3 or not re.fullmatch(r"[а-я]+(-[а-я]+)?", f):
             continue
         if any(s in names for s in stems(f)):
-            out.add(f)
+            candidates.add(word)
+    out = set()
+    for word in candidates:
+        parses = [p for p in morph.parse(word) if p.is_known]
+        ordinary = sum(p.score for p in parses if not any(t in p.tag for t in skip_tags))
+        person = sum(p.score for p in parses if any(t in p.tag for t in skip_tags[:3]))
+        if ordinary >= NON_NAME_SHARE or (person == 0 and ordinary > 0):
+            out.add(fold(word))
     return out
+
+
+# Share of an ordinary reading that makes a name-like form ambiguous (see `collisions`).
+NON_NAME_SHARE = 0.45
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@
 
 use super::fold::skeleton;
 use super::morph::{self, GIVEN, PARTICLE, PATRONYMIC, SHAPED, SURNAME};
+use super::script_of;
 use super::{Dictionary, NameDetector};
 
 /// Share of values that must look like names for a column to be a name column.
@@ -110,7 +111,7 @@ fn score(d: &Dictionary, value: &str) -> f32 {
         if s.len() < 2 {
             continue;
         }
-        let a = morph::analyse(d, &s);
+        let a = morph::analyse(d, &s, script_of(w));
         let roles = GIVEN | SHAPED | PATRONYMIC | SURNAME | PARTICLE;
         sum += if a.stop {
             0.0

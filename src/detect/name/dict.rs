@@ -168,7 +168,7 @@ mod tests {
         assert_ne!(flags(&d, "AIGERIM") & GIVEN, 0);
         assert_ne!(flags(&d, "Нурлан") & GIVEN, 0);
         assert_ne!(flags(&d, "Сулейменова") & SURNAME, 0);
-        assert_ne!(flags(&d, "Роза") & COMMON, 0);
+        assert_ne!(flags(&d, "Вера") & COMMON, 0);
         assert_ne!(flags(&d, "Январь") & STOP, 0);
         assert_ne!(flags(&d, "Атырау") & PLACE, 0);
         assert_eq!(flags(&d, "Кровать"), 0);

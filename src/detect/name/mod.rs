@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 pub use column::ColumnVerdict;
 
-use super::{Detector, Finding, Kind};
+use super::{Detector, Finding, Kind, context};
 use dict::Dictionary;
 use fold::{fold_into, is_name_char, skeleton};
 use morph::{Analysis, GIVEN, PARTICLE, PATRONYMIC, SHAPED, SURNAME};
@@ -61,16 +61,16 @@ impl Built {
     fn new() -> Self {
         let t = Instant::now();
         let r = RuleFile::builtin();
-        // A cue word is never itself a name part (Құрметті, Уважаемая, Ученик).
+        // A cue word is never itself a name part (Құрметті, Уважаемая, Ученик), nor is an
+        // organisation word (Назарбаев Университет is not a name with a rare part).
         let mut stop = r.stop.clone();
         let single = |w: &&String| !w.contains([' ', '.', '-']);
-        stop.extend(
-            r.cues_before
-                .iter()
-                .chain(&r.cues_after)
-                .filter(single)
-                .cloned(),
-        );
+        let words = r
+            .cues_before
+            .iter()
+            .chain(&r.cues_after)
+            .chain(&r.org_after);
+        stop.extend(words.filter(single).cloned());
         let dict = Dictionary::build(&r.ambiguous, &stop, &r.places);
         let ctx = Context::new(&r);
         Built {
@@ -154,11 +154,11 @@ impl Token {
         }
         let word = &text[self.start..self.end];
         match skeleton(word) {
-            Some(s) if s.len() >= 3 => self.an = morph::analyse(d, &s),
+            Some(s) if s.len() >= 3 => self.an = morph::analyse(d, &s, script_of(word)),
             _ => self.unusable = true,
         }
-        // A short ALL-CAPS word is an acronym (ИИН, ЕНТ, НИШ) unless it is plainly a name (КИМ).
-        if self.caps && word.chars().count() <= 4 && self.an.strong == 0 {
+        // A short ALL-CAPS word is an acronym (ИИН, ЕНТ, НИШ) unless it can be a name (КИМ, DANA).
+        if self.caps && word.chars().count() <= 4 && !self.an.is_name_part() {
             self.unusable = true;
         }
     }
@@ -201,6 +201,21 @@ impl Token {
     }
 }
 
+/// Latin when the word has no Cyrillic letter (homoglyphs inside a Cyrillic word are Cyrillic).
+fn script_of(word: &str) -> morph::Script {
+    if word.chars().any(fold::is_cyrillic) {
+        morph::Script::Cyrillic
+    } else {
+        morph::Script::Latin
+    }
+}
+
+/// A strong surname or patronymic: an unknown word next to it is the rest of the name
+/// (Досгали Айбекулы, Ахметова Сандугаш).
+fn anchors(t: &Token) -> bool {
+    t.an.strong & (SHAPED | PATRONYMIC) != 0
+}
+
 /// Finds capitalised words and initials. Allocates nothing when there are none.
 fn scan(text: &str, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
@@ -209,7 +224,15 @@ fn scan(text: &str, out: &mut Vec<Token>) {
     let mut prev_letter = false;
     while i < n {
         let b = bytes[i];
-        let (upper, letter, len) = if b < 0x80 {
+        let (upper, letter, len) = if b == b'?' {
+            // A capital Kazakh letter lost in Windows-1251 (?лбосын, ?аниевой).
+            let next = text[i + 1..].chars().next();
+            (
+                next.is_some_and(|c| c.is_lowercase() && is_name_char(c)),
+                false,
+                1,
+            )
+        } else if b < 0x80 {
             (b.is_ascii_uppercase(), b.is_ascii_alphanumeric(), 1)
         } else if (0xD0..=0xD3).contains(&b) && i + 1 < n {
             // Cyrillic block U+0400–U+04FF: all letters; upper case is U+0400–U+042F, and the
@@ -254,10 +277,10 @@ fn word_end(text: &str, start: usize) -> usize {
     let mut end = start;
     let mut it = text[start..].char_indices().peekable();
     while let Some((off, c)) = it.next() {
+        let next_is_letter = it.peek().is_some_and(|&(_, n)| is_name_char(n));
         let joins = is_name_char(c)
-            || ((c == '-' || c == '?')
-                && off > 0
-                && it.peek().is_some_and(|&(_, n)| is_name_char(n)));
+            || (c == '-' && off > 0 && next_is_letter)
+            || (c == '?' && (next_is_letter || (off > 0 && end > start)));
         if !joins {
             break;
         }
@@ -277,6 +300,17 @@ fn at_sentence_start(text: &str, pos: usize) -> bool {
         }
     }
     true
+}
+
+/// Whether a cue word ends right before `pos`, with only separators between (ФИО: Ахметова;
+/// меня зовут Айару). An unknown word needs a cue this close; a weak reading makes do with the
+/// cue window.
+fn cue_right_before(text: &str, pos: usize, c: &Context) -> bool {
+    let head = text[..pos].trim_end_matches(|ch: char| {
+        ch.is_whitespace() || matches!(ch, ':' | ',' | ';' | '-' | '—' | '–' | '"' | '«' | '(')
+    });
+    let w = context::window_before(head, head.len(), 32);
+    c.cues_before.find_in(w).is_some_and(|(_, e)| e == w.len())
 }
 
 /// The gap between two tokens of one name: spaces only (none after an initial's dot).
@@ -300,8 +334,9 @@ fn particle_after(text: &str, end: usize, d: &Dictionary) -> Option<usize> {
     if w_end == start || w_end - start > 10 {
         return None;
     }
-    let s = skeleton(&text[start..w_end])?;
-    (morph::analyse(d, &s).strong == PARTICLE).then_some(w_end)
+    let w = &text[start..w_end];
+    let s = skeleton(w)?;
+    (morph::analyse(d, &s, script_of(w)).strong == PARTICLE).then_some(w_end)
 }
 
 /// Groups tokens into names and decides which are names.
@@ -321,7 +356,12 @@ fn judge(text: &str, tokens: &[Token], b: &Built, out: &mut Vec<Finding>) {
                 end = p;
                 particle = true;
             }
+            // After "Ахметова А.Б." the name is over: a word after its initials starts anew.
+            let closed = tokens[j - 1].initial
+                && tokens.get(j).is_some_and(|t| !t.initial)
+                && tokens[i..j].iter().any(|t| t.an.is_name_part());
             if j < tokens.len()
+                && !closed
                 && !tokens[j].blocks()
                 && end == tokens[j - 1].end
                 && joinable(text, &tokens[j - 1], &tokens[j])
@@ -348,20 +388,25 @@ fn decide(
     let all_caps = run.len() >= 2 && run.iter().all(|t| t.caps || t.initial);
     let strong_any = run.iter().any(|t| t.strong());
     let c = &b.ctx;
-    let cue_before = c.cues_before.before(text, run[0].start, c.cue_window);
-    // Unknown words join only between parts, after a cue, or in an ALL-CAPS run with a strong
-    // part (passport style); an unknown word at a sentence start is just a capitalised word.
+    let cue_next = cue_right_before(text, run[0].start, c);
+    // Unknown words join between parts, next to a strong surname or patronymic, right after a
+    // cue, or in an ALL-CAPS run with a strong part (passport style); an unknown word at a
+    // sentence start is just a capitalised word.
     let keep = |k: usize| -> bool {
         let t = &run[k];
         if !(t.unknown() || t.dubious()) || (all_caps && strong_any) {
             return true;
         }
-        if cue_before && run.len() <= 3 {
+        if cue_next && run.len() <= 3 {
             return true;
+        }
+        if t.sentence_start || t.dubious() {
+            return false;
         }
         let before = run[..k].iter().any(|x| !x.unknown());
         let after = run[k + 1..].iter().any(|x| !x.unknown());
-        before && after && !t.sentence_start
+        let anchored = (k > 0 && anchors(&run[k - 1])) || run.get(k + 1).is_some_and(anchors);
+        (before && after) || anchored
     };
     let mut lo = 0;
     let mut hi = run.len();
@@ -386,8 +431,9 @@ fn decide(
     {
         return;
     }
-    let cue = c.cues_before.before(text, start, c.cue_window)
+    let cue_near = c.cues_before.before(text, start, c.cue_window)
         || c.cues_after.after(text, end, c.cue_window.min(12));
+    let cue_next = cue_right_before(text, start, c) || c.cues_after.after(text, end, 8);
     let count = |f: fn(&Token) -> bool| parts.iter().filter(|t| f(t)).count();
     let strong = count(Token::strong);
     let plain = count(Token::plain_surname);
@@ -408,7 +454,7 @@ fn decide(
         if parts[0].sentence_start { 0.8 } else { 0.85 }
     } else if weak_given >= 1 && weak >= 2 && weak_uncommon >= 1 {
         0.7
-    } else if cue && (weak + unknown + plain + strong) >= 1 {
+    } else if (cue_near && weak + plain >= 1) || (cue_next && unknown >= 1) {
         0.75
     } else if particle && (weak + plain) >= 1 {
         0.8

@@ -71,11 +71,11 @@ impl Analysis {
 /// Марии, Алексею, Ахметовой, Ахметовым, Ахметовых.
 const RU_ENDINGS: &[&[u8]] = &[
     b"ami", b"iam", b"iah", b"om", b"em", b"oi", b"ei", b"im", b"ih", b"iu", b"ia", b"a", b"u",
-    b"e", b"i", b"o",
+    b"e", b"i",
 ];
 
-/// Kazakh case suffixes (skeleton form, ы/і both `i`): genitive, dative, accusative, locative,
-/// ablative, instrumental (domain-kz.md).
+/// Kazakh case suffixes (skeleton form, ы/і both `i`, ң kept apart): genitive, dative,
+/// accusative, locative, ablative, instrumental (domain-kz.md).
 const KK_SUFFIXES: &[&[u8]] = &[
     b"niN", b"diN", b"tiN", b"nin", b"din", b"tin", b"dan", b"den", b"tan", b"ten", b"nan", b"nen",
     b"men", b"ben", b"pen", b"ga", b"ge", b"ka", b"ke", b"na", b"ne", b"ni", b"di", b"ti", b"da",
@@ -103,10 +103,30 @@ const PATRONYMIC_SUFFIXES: &[&[u8]] = &[b"oviC", b"eviC", b"ovn", b"evn", b"iniC
 
 const KZ_PATRONYMIC: &[&[u8]] = &[b"uli", b"kizi"];
 
+/// Kazakh given-name components (domain-kz.md): a known name plus one of these is a name
+/// (Мейрам+ғали, Айдар+бек, Нұр+сұлу).
+const NAME_COMPONENTS: &[&[u8]] = &[
+    b"bek", b"bai", b"jan", b"gul", b"han", b"nur", b"tai", b"bolat", b"gali", b"sulu", b"kul",
+    b"ali", b"bike", b"aim", b"ai",
+];
+
+/// Components distinctive enough to make a name of an unknown root (weakly): Russian words end
+/// in -али (сдали), -тай (Китай), -ай, never in -ғали or -бек.
+const DISTINCT_COMPONENTS: &[&[u8]] =
+    &[b"bek", b"jan", b"gul", b"bolat", b"gali", b"sulu", b"bike"];
+
+/// Which script the word was written in: Latin words take fewer liberties (English words end
+/// in -in and match transliterated surnames).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Script {
+    Cyrillic,
+    Latin,
+}
+
 /// Analyses one word's skeleton (as written, hyphenated parts allowed).
-pub fn analyse(d: &Dictionary, s: &Skeleton) -> Analysis {
+pub fn analyse(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
     if s.has_lost() {
-        return analyse_lost(d, s);
+        return analyse_lost(d, s, script);
     }
     let bytes = s.as_bytes();
     if let Some(dash) = bytes.iter().position(|&b| b == b'-') {
@@ -117,54 +137,70 @@ pub fn analyse(d: &Dictionary, s: &Skeleton) -> Analysis {
                 ..Default::default()
             };
         }
-        // Double surnames and names (Петрова-Водкина, Мухамед-Али): the parts speak.
+        // Double surnames and names (Петрова-Водкина, Мухамед-Али): both halves must read as
+        // name parts, or it is a compound word (Аты-жөні, E-mail, Ата-анасына).
         let (a, b) = (&bytes[..dash], &bytes[dash + 1..]);
         let (Some(a), Some(b)) = (Skeleton::from_bytes(a), Skeleton::from_bytes(b)) else {
             return Analysis::default();
         };
-        let (x, y) = (analyse_simple(d, &a), analyse_simple(d, &b));
+        if a.len() < 2 || b.len() < 2 {
+            return Analysis::default();
+        }
+        let (x, y) = (analyse_simple(d, &a, script), analyse_simple(d, &b, script));
+        if x.stop || y.stop || !x.is_name_part() || !y.is_name_part() {
+            return Analysis {
+                common: true,
+                ..Default::default()
+            };
+        }
         let mut out = Analysis {
             strong: x.strong | y.strong,
             weak: x.weak | y.weak,
             common: (x.common && y.common) || whole & dict::AMBIGUOUS != 0,
             stop: false,
         };
-        if out.common {
+        if out.common || x.strong == 0 && y.strong == 0 {
             out.weak |= out.strong;
             out.strong = 0;
         }
         return out;
     }
-    analyse_simple(d, s)
+    analyse_simple(d, s, script)
 }
 
-/// A word with `?` for lost Kazakh letters: the readings of every way to fill them (two at
+/// A word with `?` for lost Kazakh letters: the readings of every way to fill them (three at
 /// most; more would match too much).
-fn analyse_lost(d: &Dictionary, s: &Skeleton) -> Analysis {
+fn analyse_lost(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
     let holes: Vec<usize> = (0..s.len()).filter(|&i| s.as_bytes()[i] == LOST).collect();
-    if holes.len() > 2 || s.len() < 4 {
+    if holes.len() > 3 || s.len() < holes.len() + 2 {
         return Analysis::default();
     }
     let mut out = Analysis::default();
     let combos = LOST_CHOICES.len().pow(holes.len() as u32);
+    let mut buf = s.as_bytes().to_vec();
     for n in 0..combos {
-        let mut filled = *s;
         let mut k = n;
-        let mut buf = filled.as_bytes().to_vec();
         for &h in &holes {
             buf[h] = LOST_CHOICES[k % LOST_CHOICES.len()];
             k /= LOST_CHOICES.len();
         }
-        filled = Skeleton::from_bytes(&buf).expect("same length");
-        let a = analyse_simple(d, &filled);
+        let filled = Skeleton::from_bytes(&buf).expect("same length");
+        let a = analyse_simple(d, &filled, script);
+        if a.strong == PARTICLE {
+            return a;
+        }
         out.strong |= a.strong;
         out.weak |= a.weak;
     }
-    // A name found this way is as good as the word allows: a stray `?` is no evidence against.
+    // Filling holes finds something for many words; only a strong reading is evidence.
+    if holes.len() > 1 {
+        out.weak |= out.strong & !(GIVEN | SHAPED | PATRONYMIC);
+        out.strong &= GIVEN | SHAPED | PATRONYMIC;
+    }
     out
 }
 
-fn analyse_simple(d: &Dictionary, s: &Skeleton) -> Analysis {
+fn analyse_simple(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
     let mut out = Analysis::default();
     let whole = d.get(s);
     if whole & dict::STOP != 0 {
@@ -177,13 +213,47 @@ fn analyse_simple(d: &Dictionary, s: &Skeleton) -> Analysis {
         return out;
     }
     out.common = whole & dict::AMBIGUOUS != 0;
-    readings(d, s, whole, &mut out);
-    for end in RU_ENDINGS.iter().chain(KK_SUFFIXES) {
-        if bytes.len() >= end.len() + 3 && bytes.ends_with(end) {
-            let stem = s.prefix(bytes.len() - end.len());
+    readings(d, s, whole, dict::AMBIGUOUS, false, script, &mut out);
+    let latin = script == Script::Latin;
+    // Russian endings: ambiguity with Russian words and places counts, a Kazakh word does not
+    // take Russian endings (Армана is the name). Kazakh suffixes: the other way round (Розаға).
+    let ru: &[&[u8]] = if latin { &[b"a"] } else { RU_ENDINGS };
+    let kk: &[&[u8]] = if latin { &[] } else { KK_SUFFIXES };
+    for end in ru {
+        if let Some(stem) = strip(s, end) {
             let f = d.get(&stem);
             if f & dict::STOP == 0 {
-                readings(d, &stem, f, &mut out);
+                readings(
+                    d,
+                    &stem,
+                    f,
+                    dict::COMMON | dict::PLACE,
+                    true,
+                    script,
+                    &mut out,
+                );
+            }
+        }
+    }
+    for end in kk {
+        if let Some(stem) = strip(s, end) {
+            let f = d.get(&stem);
+            if f & dict::STOP != 0 {
+                continue;
+            }
+            let amb = dict::KK_WORD | dict::PLACE;
+            readings(d, &stem, f, amb, false, script, &mut out);
+            // A Russian feminine surname or patronymic under a Kazakh suffix: Бекнуров|а|мен,
+            // Ильинична|ның. Only those readings: Арм|а|нға is not the name Арм.
+            if let Some(inner) = strip(&stem, b"a").filter(|x| x.len() >= 4) {
+                let f = d.get(&inner);
+                if f & dict::STOP == 0 {
+                    let mut r = Analysis::default();
+                    readings(d, &inner, f, amb, false, script, &mut r);
+                    let keep = SURNAME | SHAPED | PATRONYMIC;
+                    out.strong |= r.strong & keep;
+                    out.weak |= r.weak & keep;
+                }
             }
         }
     }
@@ -194,23 +264,41 @@ fn analyse_simple(d: &Dictionary, s: &Skeleton) -> Analysis {
     out
 }
 
-/// Adds the readings of one stem (the whole word or the word minus an ending).
-fn readings(d: &Dictionary, t: &Skeleton, flags: Flags, out: &mut Analysis) {
-    let ambiguous = flags & dict::AMBIGUOUS != 0;
-    if flags & dict::GIVEN != 0 {
+/// `s` without `end`, if what is left is long enough to be a name stem.
+fn strip(s: &Skeleton, end: &[u8]) -> Option<Skeleton> {
+    let b = s.as_bytes();
+    (b.len() >= end.len() + 2 && b.ends_with(end)).then(|| s.prefix(b.len() - end.len()))
+}
+
+/// Adds the readings of one stem (the whole word or the word minus an ending); `amb` says
+/// which dictionary flags make a reading of this stem ambiguous; `tails` whether the stem lost
+/// a Russian ending, so that a name may have lost its last letter too.
+fn readings(
+    d: &Dictionary,
+    t: &Skeleton,
+    flags: Flags,
+    amb: Flags,
+    tails: bool,
+    script: Script,
+    out: &mut Analysis,
+) {
+    let ambiguous = flags & amb != 0;
+    let latin = script == Script::Latin;
+    let b = t.as_bytes();
+    if b.len() >= 3 && flags & dict::GIVEN != 0 {
         out.add(GIVEN, ambiguous);
     }
-    if flags & dict::SURNAME != 0 {
+    if b.len() >= 3 && flags & dict::SURNAME != 0 {
         let shaped = if has_shape(t) { SHAPED } else { 0 };
-        out.add(SURNAME | shaped, ambiguous);
+        // A Latin word that only a surname list knows is as likely an English word (Lab, Kids).
+        out.add(SURNAME | shaped, ambiguous || (latin && shaped == 0));
     }
-    let b = t.as_bytes();
-    // A given name that dropped its last letter before the ending: Анн|ой, Мари|и, Алексе|ю.
-    for tail in &NAME_TAILS[1..] {
+    // A given name that dropped its last letter before the ending: Анн|ой, Мари|и, Зо|е.
+    for tail in NAME_TAILS[1..].iter().filter(|_| tails) {
         if let Some(x) = t.with(tail) {
             let f = d.get(&x);
-            if f & dict::GIVEN != 0 {
-                out.add(GIVEN, f & dict::AMBIGUOUS != 0);
+            if f & dict::GIVEN != 0 && x.len() >= 3 {
+                out.add(GIVEN, f & amb != 0);
             }
         }
     }
@@ -218,15 +306,17 @@ fn readings(d: &Dictionary, t: &Skeleton, flags: Flags, out: &mut Analysis) {
         if b.len() >= suf.len() + 2 && b.ends_with(suf) {
             let root = t.prefix(b.len() - suf.len());
             match given_root(d, &root) {
-                Some(false) => out.add(SURNAME | SHAPED, false),
-                Some(true) => out.add(SURNAME | SHAPED, true),
+                Some(amb) => out.add(SURNAME | SHAPED, amb),
+                // English words end in -in (Join, Coding); Latin -ov/-ev still speak.
+                None if latin && *suf == b"in" => {}
                 None => out.weak |= SHAPED,
             }
         }
     }
-    if SKI_ENDINGS
-        .iter()
-        .any(|e| b.len() >= e.len() + 2 && b.ends_with(e))
+    if !latin
+        && SKI_ENDINGS
+            .iter()
+            .any(|e| b.len() >= e.len() + 2 && b.ends_with(e))
     {
         out.weak |= SHAPED;
     }
@@ -251,6 +341,33 @@ fn readings(d: &Dictionary, t: &Skeleton, flags: Flags, out: &mut Analysis) {
             }
         }
     }
+    if out.strong & GIVEN == 0 && !latin {
+        compound_given(d, t, out);
+    }
+}
+
+/// Kazakh compound given names: a known name plus a component (Мейрамғали, Айдарбек), or Ай-/
+/// Нұр- plus a known name (Айсәуле, Нұрсұлтан). Unknown roots give a weak reading.
+fn compound_given(d: &Dictionary, t: &Skeleton, out: &mut Analysis) {
+    let b = t.as_bytes();
+    for comp in NAME_COMPONENTS {
+        if b.len() >= comp.len() + 3 && b.ends_with(comp) {
+            let root = t.prefix(b.len() - comp.len());
+            match given_root(d, &root) {
+                Some(amb) => out.add(GIVEN, amb),
+                None if DISTINCT_COMPONENTS.contains(comp) => out.weak |= GIVEN,
+                None => {}
+            }
+        }
+    }
+    for pre in [&b"ai"[..], b"nur"] {
+        if b.len() >= pre.len() + 3 && b.starts_with(pre) {
+            let rest = Skeleton::from_bytes(&b[pre.len()..]).expect("shorter");
+            if let Some(amb) = given_root(d, &rest) {
+                out.add(GIVEN, amb);
+            }
+        }
+    }
 }
 
 /// Whether `root` (plus a dropped last letter) is a given name: Some(ambiguous) or None.
@@ -261,6 +378,9 @@ fn given_root(d: &Dictionary, root: &Skeleton) -> Option<bool> {
     let mut found = None;
     for tail in NAME_TAILS {
         if let Some(x) = root.with(tail) {
+            if x.len() < 3 {
+                continue;
+            }
             let f = d.get(&x);
             if f & dict::GIVEN != 0 {
                 let amb = f & dict::AMBIGUOUS != 0;
@@ -299,7 +419,12 @@ mod tests {
     }
 
     fn an(w: &str) -> Analysis {
-        analyse(dict(), &skeleton(w).unwrap())
+        let script = if w.chars().any(|c| c.is_ascii_alphabetic()) {
+            Script::Latin
+        } else {
+            Script::Cyrillic
+        };
+        analyse(dict(), &skeleton(w).unwrap(), script)
     }
 
     #[track_caller]
@@ -373,12 +498,25 @@ mod tests {
 
     #[test]
     fn names_that_are_words_are_weak() {
-        for w in ["Роза", "Вера", "Арман", "Алма", "Розы"] {
+        for w in ["Вера", "Веры", "Арман", "Алма", "Арманға"] {
             weak_only(w);
         }
         assert!(an("Январь").stop);
         assert!(an("Май").stop);
         assert!(!an("Машиной").is_name_part() || an("Машиной").strong == 0);
+    }
+
+    #[test]
+    fn a_word_of_one_language_declined_in_the_other_is_a_name() {
+        // Russian endings on a Kazakh word, Kazakh suffixes on a Russian word.
+        strong("Армана", GIVEN);
+        strong("Вераға", GIVEN);
+    }
+
+    #[test]
+    fn compound_kazakh_given_names() {
+        strong("Мейрамғали", GIVEN);
+        strong("Айдарбек", GIVEN);
     }
 
     #[test]
