@@ -17,7 +17,7 @@
 //!
 //! Not here: headers (the classifier weighs them), and what to do with the column.
 
-use super::fold::skeleton;
+use super::fold::{exact_hash, skeleton};
 use super::morph::{self, GIVEN, PARTICLE, PATRONYMIC, SHAPED, SURNAME};
 use super::script_of;
 use super::{Dictionary, NameDetector};
@@ -111,7 +111,7 @@ fn score(d: &Dictionary, value: &str) -> f32 {
         if s.len() < 2 {
             continue;
         }
-        let a = morph::analyse(d, &s, script_of(w));
+        let a = morph::analyse(d, &s, script_of(w), Some(exact_hash(w)));
         let roles = GIVEN | SHAPED | PATRONYMIC | SURNAME | PARTICLE;
         sum += if a.stop {
             0.0

@@ -1,6 +1,9 @@
 //! The name dictionaries: given names, surnames, and the ordinary words and places that look
 //! like them, embedded in the binary and built into one hash table on first use.
 //!
+//! Names are keyed by skeleton (spelling-blind); ordinary words, places and stop words also
+//! by their exact folded form, which is what decides whether a whole word is ordinary.
+//!
 //! Each list under `patterns/names/` holds folded entries (see `fold`), one a line, gzip'd;
 //! `scripts/build_names.py` derives them from public packages and `patterns/names/NOTICE.md`
 //! says which, at which version, under which licence. The table maps the 64-bit hash of an
@@ -12,7 +15,7 @@
 
 use std::io::Read;
 
-use super::fold::{Skeleton, skeleton};
+use super::fold::{Skeleton, exact_hash, skeleton};
 
 /// What a dictionary entry is; one key may be several things (Роза is a name and a word).
 pub type Flags = u16;
@@ -70,7 +73,8 @@ impl Dictionary {
             add_gz(&mut v, COMMON_GZ, COMMON);
             add_gz(&mut v, KK_WORDS_GZ, KK_WORD);
             add_gz(&mut v, PLACES_GZ, PLACE);
-            for (words, flag) in [(ambiguous, KK_WORD), (places, PLACE), (stop, STOP)] {
+            // A listed ambiguous word can be a given name (Арман, Наурыз, Маусым) as well as a word.
+            for (words, flag) in [(ambiguous, GIVEN | KK_WORD), (places, PLACE), (stop, STOP)] {
                 for w in words {
                     add(&mut v, w, flag);
                 }
@@ -111,7 +115,17 @@ impl Dictionary {
     /// The flags of a skeleton (0 if unknown).
     #[inline]
     pub fn get(&self, s: &Skeleton) -> Flags {
-        let key = slot_key(s.hash());
+        self.get_hash(s.hash())
+    }
+
+    /// The ordinary-word flags (ambiguous, stop) of a word's exact form ([`exact_hash`]).
+    #[inline]
+    pub fn get_exact(&self, exact: u64) -> Flags {
+        self.get_hash(exact) & (AMBIGUOUS | STOP)
+    }
+
+    fn get_hash(&self, hash: u64) -> Flags {
+        let key = slot_key(hash);
         let mut at = (key >> self.shift) as usize;
         loop {
             let slot = self.slots[at];
@@ -147,8 +161,15 @@ fn add_gz(entries: &mut Vec<u64>, gz: &[u8], flag: Flags) {
 }
 
 fn add(entries: &mut Vec<u64>, word: &str, flag: Flags) {
-    if let Some(s) = skeleton(word.trim()) {
+    let word = word.trim();
+    // Stop words are whole words: under the skeleton, ИИН would also stop the stem of Инну.
+    if flag != STOP
+        && let Some(s) = skeleton(word)
+    {
         entries.push(slot_key(s.hash()) | u64::from(flag));
+    }
+    if flag & (AMBIGUOUS | STOP) != 0 {
+        entries.push(slot_key(exact_hash(word)) | u64::from(flag));
     }
 }
 
@@ -169,7 +190,12 @@ mod tests {
         assert_ne!(flags(&d, "Нурлан") & GIVEN, 0);
         assert_ne!(flags(&d, "Сулейменова") & SURNAME, 0);
         assert_ne!(flags(&d, "Вера") & COMMON, 0);
-        assert_ne!(flags(&d, "Январь") & STOP, 0);
+        assert_ne!(d.get_exact(exact_hash("ЯНВАРЬ")) & STOP, 0);
+        assert_eq!(
+            flags(&d, "Январь") & STOP,
+            0,
+            "stop words are whole words only"
+        );
         assert_ne!(flags(&d, "Атырау") & PLACE, 0);
         assert_eq!(flags(&d, "Кровать"), 0);
     }

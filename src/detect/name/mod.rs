@@ -39,7 +39,7 @@ pub use column::ColumnVerdict;
 
 use super::{Detector, Finding, Kind, context};
 use dict::Dictionary;
-use fold::{fold_into, is_name_char, skeleton};
+use fold::{exact_hash, fold_into, is_name_char, skeleton};
 use morph::{Analysis, GIVEN, PARTICLE, PATRONYMIC, SHAPED, SURNAME};
 use rules::{Context, RuleFile};
 
@@ -64,7 +64,7 @@ impl Built {
         // A cue word is never itself a name part (Құрметті, Уважаемая, Ученик), nor is an
         // organisation word (Назарбаев Университет is not a name with a rare part).
         let mut stop = r.stop.clone();
-        let single = |w: &&String| !w.contains([' ', '.', '-']);
+        let single = |w: &&String| !w.contains([' ', '.']);
         let words = r
             .cues_before
             .iter()
@@ -154,12 +154,19 @@ impl Token {
         }
         let word = &text[self.start..self.end];
         match skeleton(word) {
-            Some(s) if s.len() >= 3 => self.an = morph::analyse(d, &s, script_of(word)),
+            Some(s) if s.len() >= 3 => {
+                self.an = morph::analyse(d, &s, script_of(word), Some(exact_hash(word)))
+            }
             _ => self.unusable = true,
         }
-        // A short ALL-CAPS word is an acronym (ИИН, ЕНТ, НИШ) unless it can be a name (КИМ, DANA).
-        if self.caps && word.chars().count() <= 4 && !self.an.is_name_part() {
-            self.unusable = true;
+        // A short ALL-CAPS word is an acronym (ИИН, ЕНТ, ROB) unless it can be a name, and even
+        // then only next to another part (BEKZATOVA DANA).
+        if self.caps && word.chars().count() <= 4 {
+            if !self.an.is_name_part() {
+                self.unusable = true;
+            }
+            self.an.weak |= self.an.strong;
+            self.an.strong = 0;
         }
     }
 
@@ -176,12 +183,10 @@ impl Token {
         !self.strong() && !self.plain_surname() && self.an.weak != 0
     }
 
+    /// Capitalised, not a name part by any reading, not excluded either (a rare name, or an
+    /// ordinary word when `common`).
     fn unknown(&self) -> bool {
-        !self.initial
-            && !self.unusable
-            && !self.an.stop
-            && !self.an.common
-            && !self.an.is_name_part()
+        !self.initial && !self.unusable && !self.an.stop && !self.an.is_name_part()
     }
 
     /// A weak reading as a given name or patronymic (Роза, Арман).
@@ -196,8 +201,7 @@ impl Token {
     }
 
     fn blocks(&self) -> bool {
-        !self.initial
-            && (self.unusable || self.an.stop || (self.an.common && !self.an.is_name_part()))
+        !self.initial && (self.unusable || self.an.stop)
     }
 }
 
@@ -208,12 +212,6 @@ fn script_of(word: &str) -> morph::Script {
     } else {
         morph::Script::Latin
     }
-}
-
-/// A strong surname or patronymic: an unknown word next to it is the rest of the name
-/// (Досгали Айбекулы, Ахметова Сандугаш).
-fn anchors(t: &Token) -> bool {
-    t.an.strong & (SHAPED | PATRONYMIC) != 0
 }
 
 /// Finds capitalised words and initials. Allocates nothing when there are none.
@@ -336,7 +334,7 @@ fn particle_after(text: &str, end: usize, d: &Dictionary) -> Option<usize> {
     }
     let w = &text[start..w_end];
     let s = skeleton(w)?;
-    (morph::analyse(d, &s, script_of(w)).strong == PARTICLE).then_some(w_end)
+    (morph::analyse(d, &s, script_of(w), Some(exact_hash(w))).strong == PARTICLE).then_some(w_end)
 }
 
 /// Groups tokens into names and decides which are names.
@@ -405,8 +403,11 @@ fn decide(
         }
         let before = run[..k].iter().any(|x| !x.unknown());
         let after = run[k + 1..].iter().any(|x| !x.unknown());
-        let anchored = (k > 0 && anchors(&run[k - 1])) || run.get(k + 1).is_some_and(anchors);
-        (before && after) || anchored
+        // Next to a strong part, a capitalised word that is no ordinary word is the rest of the
+        // name (Kazakh surnames may have no suffix: Сейткали Гулим; Досгали Айбекулы).
+        let next_to_strong =
+            (k > 0 && run[k - 1].strong()) || run.get(k + 1).is_some_and(Token::strong);
+        (before && after) || (next_to_strong && !t.an.common)
     };
     let mut lo = 0;
     let mut hi = run.len();

@@ -123,14 +123,16 @@ pub enum Script {
     Latin,
 }
 
-/// Analyses one word's skeleton (as written, hyphenated parts allowed).
-pub fn analyse(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
+/// Analyses one word's skeleton (as written, hyphenated parts allowed); `exact` is the word's
+/// [`exact_hash`](super::fold::exact_hash), which alone decides whether the whole word is an
+/// ordinary word (None: judge by the skeleton).
+pub fn analyse(d: &Dictionary, s: &Skeleton, script: Script, exact: Option<u64>) -> Analysis {
     if s.has_lost() {
         return analyse_lost(d, s, script);
     }
     let bytes = s.as_bytes();
     if let Some(dash) = bytes.iter().position(|&b| b == b'-') {
-        let whole = d.get(s);
+        let whole = exact.map_or_else(|| d.get(s), |e| d.get_exact(e));
         if whole & dict::STOP != 0 {
             return Analysis {
                 stop: true,
@@ -146,8 +148,12 @@ pub fn analyse(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
         if a.len() < 2 || b.len() < 2 {
             return Analysis::default();
         }
-        let (x, y) = (analyse_simple(d, &a, script), analyse_simple(d, &b, script));
-        if x.stop || y.stop || !x.is_name_part() || !y.is_name_part() {
+        let (x, y) = (
+            analyse_simple(d, &a, script, None),
+            analyse_simple(d, &b, script, None),
+        );
+        let name_half = |h: &Analysis| h.is_name_part() && !h.stop && !h.common;
+        if !name_half(&x) || !name_half(&y) || (x.strong == 0 && y.strong == 0) {
             return Analysis {
                 common: true,
                 ..Default::default()
@@ -165,7 +171,7 @@ pub fn analyse(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
         }
         return out;
     }
-    analyse_simple(d, s, script)
+    analyse_simple(d, s, script, exact)
 }
 
 /// A word with `?` for lost Kazakh letters: the readings of every way to fill them (three at
@@ -185,7 +191,7 @@ fn analyse_lost(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
             k /= LOST_CHOICES.len();
         }
         let filled = Skeleton::from_bytes(&buf).expect("same length");
-        let a = analyse_simple(d, &filled, script);
+        let a = analyse_simple(d, &filled, script, None);
         if a.strong == PARTICLE {
             return a;
         }
@@ -200,15 +206,19 @@ fn analyse_lost(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
     out
 }
 
-fn analyse_simple(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
+fn analyse_simple(d: &Dictionary, s: &Skeleton, script: Script, exact: Option<u64>) -> Analysis {
     let mut out = Analysis::default();
-    let whole = d.get(s);
+    let lossy = d.get(s);
+    let whole = match exact {
+        Some(e) => lossy & !(dict::AMBIGUOUS | dict::STOP) | d.get_exact(e),
+        None => lossy,
+    };
     if whole & dict::STOP != 0 {
         out.stop = true;
         return out;
     }
     let bytes = s.as_bytes();
-    if bytes == b"uli" || bytes == b"kizi" {
+    if is_particle(bytes) {
         out.strong = PARTICLE;
         return out;
     }
@@ -222,38 +232,24 @@ fn analyse_simple(d: &Dictionary, s: &Skeleton, script: Script) -> Analysis {
     for end in ru {
         if let Some(stem) = strip(s, end) {
             let f = d.get(&stem);
-            if f & dict::STOP == 0 {
-                readings(
-                    d,
-                    &stem,
-                    f,
-                    dict::COMMON | dict::PLACE,
-                    true,
-                    script,
-                    &mut out,
-                );
-            }
+            let amb = dict::COMMON | dict::PLACE;
+            readings(d, &stem, f, amb, true, script, &mut out);
         }
     }
     for end in kk {
         if let Some(stem) = strip(s, end) {
             let f = d.get(&stem);
-            if f & dict::STOP != 0 {
-                continue;
-            }
             let amb = dict::KK_WORD | dict::PLACE;
             readings(d, &stem, f, amb, false, script, &mut out);
             // A Russian feminine surname or patronymic under a Kazakh suffix: Бекнуров|а|мен,
             // Ильинична|ның. Only those readings: Арм|а|нға is not the name Арм.
             if let Some(inner) = strip(&stem, b"a").filter(|x| x.len() >= 4) {
                 let f = d.get(&inner);
-                if f & dict::STOP == 0 {
-                    let mut r = Analysis::default();
-                    readings(d, &inner, f, amb, false, script, &mut r);
-                    let keep = SURNAME | SHAPED | PATRONYMIC;
-                    out.strong |= r.strong & keep;
-                    out.weak |= r.weak & keep;
-                }
+                let mut r = Analysis::default();
+                readings(d, &inner, f, amb, false, script, &mut r);
+                let keep = SURNAME | SHAPED | PATRONYMIC;
+                out.strong |= r.strong & keep;
+                out.weak |= r.weak & keep;
             }
         }
     }
@@ -394,6 +390,14 @@ fn given_root(d: &Dictionary, root: &Skeleton) -> Option<bool> {
     found
 }
 
+/// ұлы/қызы, bare or with a case suffix (ұлының, қызына).
+fn is_particle(b: &[u8]) -> bool {
+    KZ_PATRONYMIC.iter().any(|p| {
+        b.strip_prefix(*p)
+            .is_some_and(|rest| rest.is_empty() || KK_SUFFIXES.contains(&rest))
+    })
+}
+
 fn has_shape(t: &Skeleton) -> bool {
     let b = t.as_bytes();
     SHAPE_SUFFIXES.iter().any(|s| b.ends_with(s))
@@ -403,7 +407,7 @@ fn has_shape(t: &Skeleton) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fold::skeleton;
+    use super::super::fold::{exact_hash, skeleton};
     use super::*;
     use std::sync::OnceLock;
 
@@ -424,7 +428,7 @@ mod tests {
         } else {
             Script::Cyrillic
         };
-        analyse(dict(), &skeleton(w).unwrap(), script)
+        analyse(dict(), &skeleton(w).unwrap(), script, Some(exact_hash(w)))
     }
 
     #[track_caller]
@@ -494,6 +498,8 @@ mod tests {
         assert_eq!(an("ұлы").strong, PARTICLE);
         assert_eq!(an("кызы").strong, PARTICLE);
         assert_eq!(an("KYZY").strong, PARTICLE);
+        assert_eq!(an("қызының").strong, PARTICLE);
+        assert_eq!(an("ұлына").strong, PARTICLE);
     }
 
     #[test]

@@ -131,7 +131,7 @@ fn debug_words() {
         .split_whitespace()
     {
         let s = skeleton(w).unwrap();
-        let a = morph::analyse(&b.dict, &s, script_of(w));
+        let a = morph::analyse(&b.dict, &s, script_of(w), Some(fold::exact_hash(w)));
         println!("{w}: {s:?} {a:?} flags={:#b}", b.dict.get(&s));
     }
 }
