@@ -18,6 +18,8 @@ rebuild is byte-identical):
 
     given.txt.gz     given names, Kazakh and Russian          (mimesis, natasha, petrovich-rules)
     surnames.txt.gz  surnames                                  (mimesis, natasha)
+    given_oc.txt.gz  more given names, surnames (lemmas tagged Name / Surn in OpenCorpora via
+    surnames_oc.txt.gz                                         pymorphy3-dicts-ru, CC BY-SA 3.0)
     common.txt.gz    ordinary words and places that collide with a name or a name-derived form
                      (OpenCorpora via pymorphy3-dicts-ru, CC BY-SA 3.0; see NOTICE.md)
     kk_words.txt.gz  ordinary Kazakh words                      (mimesis kk text.json)
@@ -164,12 +166,34 @@ def main() -> None:
                        + flat(address["kk"]["state"]) + flat(address["ru"]["state"]))
         kk_words = clean(flat(kk_text["words"]))
 
-    common = collisions(given | surnames)
+    oc_given, oc_surnames = opencorpora_names()
+    oc_given -= given
+    oc_surnames -= surnames
+    # A town that is also a given name (Артём) is a name first; Kazakh places that are names
+    # too (Абай) are listed by hand in names.toml.
+    places -= given | oc_given
+    common = collisions(given | surnames | oc_given | oc_surnames)
     write("given.txt.gz", given)
     write("surnames.txt.gz", surnames)
+    write("given_oc.txt.gz", oc_given)
+    write("surnames_oc.txt.gz", oc_surnames)
     write("common.txt.gz", common)
     write("kk_words.txt.gz", kk_words)
     write("places.txt.gz", places)
+
+
+def opencorpora_names() -> tuple[set[str], set[str]]:
+    """Given names and surnames the OpenCorpora dictionary tags Name and Surn (lemmas)."""
+    import pymorphy3
+
+    morph = pymorphy3.MorphAnalyzer()
+    given, surnames = set(), set()
+    for _word, tag, normal, _para, _idx in morph.dictionary.iter_known_words():
+        if "Name" in tag:
+            given.add(normal)
+        elif "Surn" in tag:
+            surnames.add(normal)
+    return clean(given, min_len=3), clean(surnames, min_len=3)
 
 
 def collisions(names: set[str]) -> set[str]:

@@ -20,9 +20,10 @@ use super::fold::{Skeleton, exact_hash, skeleton};
 /// What a dictionary entry is; one key may be several things (Роза is a name and a word).
 pub type Flags = u16;
 
-/// A given name (mimesis kk/ru, natasha first/maybe_first, petrovich-rules exceptions).
+/// A given name (mimesis kk/ru, natasha first/maybe_first, petrovich-rules exceptions,
+/// OpenCorpora Name lemmas).
 pub const GIVEN: Flags = 1;
-/// A surname (mimesis kk/ru, natasha last).
+/// A surname (mimesis kk/ru, natasha last, OpenCorpora Surn lemmas).
 pub const SURNAME: Flags = 1 << 1;
 /// An ordinary Russian word form that equals a name or a name plus an ending (OpenCorpora).
 pub const COMMON: Flags = 1 << 2;
@@ -38,13 +39,20 @@ pub const AMBIGUOUS: Flags = COMMON | PLACE | KK_WORD;
 
 const GIVEN_GZ: &[u8] = include_bytes!("../../../patterns/names/given.txt.gz");
 const SURNAMES_GZ: &[u8] = include_bytes!("../../../patterns/names/surnames.txt.gz");
+const GIVEN_OC_GZ: &[u8] = include_bytes!("../../../patterns/names/given_oc.txt.gz");
+const SURNAMES_OC_GZ: &[u8] = include_bytes!("../../../patterns/names/surnames_oc.txt.gz");
 const COMMON_GZ: &[u8] = include_bytes!("../../../patterns/names/common.txt.gz");
 const KK_WORDS_GZ: &[u8] = include_bytes!("../../../patterns/names/kk_words.txt.gz");
 const PLACES_GZ: &[u8] = include_bytes!("../../../patterns/names/places.txt.gz");
 
 /// Compressed size of the embedded lists, in bytes (for the README's figures).
-pub const EMBEDDED_BYTES: usize =
-    GIVEN_GZ.len() + SURNAMES_GZ.len() + COMMON_GZ.len() + KK_WORDS_GZ.len() + PLACES_GZ.len();
+pub const EMBEDDED_BYTES: usize = GIVEN_GZ.len()
+    + SURNAMES_GZ.len()
+    + GIVEN_OC_GZ.len()
+    + SURNAMES_OC_GZ.len()
+    + COMMON_GZ.len()
+    + KK_WORDS_GZ.len()
+    + PLACES_GZ.len();
 
 /// Skeleton-key hash → flags, in one open-addressing table of `u64` slots: the upper 48 bits of
 /// the hash with the flags in the low 16 (0 = empty). Entries are inserted sorted by hash, and
@@ -70,6 +78,8 @@ impl Dictionary {
             });
             let mut v: Vec<u64> = Vec::with_capacity(100_000);
             add_gz(&mut v, GIVEN_GZ, GIVEN);
+            add_gz(&mut v, GIVEN_OC_GZ, GIVEN);
+            add_gz(&mut v, SURNAMES_OC_GZ, SURNAME);
             add_gz(&mut v, COMMON_GZ, COMMON);
             add_gz(&mut v, KK_WORDS_GZ, KK_WORD);
             add_gz(&mut v, PLACES_GZ, PLACE);
@@ -196,7 +206,7 @@ mod tests {
             0,
             "stop words are whole words only"
         );
-        assert_ne!(flags(&d, "Атырау") & PLACE, 0);
+        assert_ne!(flags(&d, "Павлодар") & PLACE, 0);
         assert_eq!(flags(&d, "Кровать"), 0);
     }
 }

@@ -329,7 +329,7 @@ fn particle_after(text: &str, end: usize, d: &Dictionary) -> Option<usize> {
     }
     let start = end + skip;
     let w_end = word_end(text, start);
-    if w_end == start || w_end - start > 10 {
+    if w_end == start || text[start..w_end].chars().count() > 10 {
         return None;
     }
     let w = &text[start..w_end];
