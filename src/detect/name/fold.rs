@@ -143,6 +143,30 @@ pub fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}')
 }
 
+/// Whether `c` is a letter only Kazakh has (ә ғ қ ң ө ұ ү һ і, any case).
+pub fn is_kazakh_letter(c: char) -> bool {
+    matches!(
+        c,
+        'ә' | 'Ә'
+            | 'ғ'
+            | 'Ғ'
+            | 'қ'
+            | 'Қ'
+            | 'ң'
+            | 'Ң'
+            | 'ө'
+            | 'Ө'
+            | 'ұ'
+            | 'Ұ'
+            | 'ү'
+            | 'Ү'
+            | 'һ'
+            | 'Һ'
+            | 'і'
+            | 'І'
+    )
+}
+
 /// Whether `c` can be part of a name token: a letter of any script, or a combining mark.
 #[inline]
 pub fn is_name_char(c: char) -> bool {

@@ -145,17 +145,36 @@ struct Token {
     sentence_start: bool,
     /// Skeleton too short or missing: not a name part whatever the dictionaries say.
     unusable: bool,
+    /// Written in Latin letters.
+    latin: bool,
 }
 
 impl Token {
     fn analyse(&mut self, text: &str, d: &Dictionary) {
-        if self.initial {
+        if self.initial || self.unusable {
             return;
         }
         let word = &text[self.start..self.end];
         match skeleton(word) {
             Some(s) if s.len() >= 3 => {
-                self.an = morph::analyse(d, &s, script_of(word), Some(exact_hash(word)))
+                let script = script_of(word);
+                self.an = morph::analyse(d, &s, script, Some(exact_hash(word)));
+                // Ә written AE inside a Latin word (Saersenbi); -AE- is also -ае- (Baeva).
+                if script == morph::Script::Latin && !self.an.is_name_part() {
+                    let lower = word.to_ascii_lowercase();
+                    if lower.contains("ae")
+                        && let Some(s) = skeleton(&lower.replace("ae", "a"))
+                    {
+                        self.an = morph::analyse(d, &s, script, None);
+                    }
+                }
+                // Words with Kazakh letters are no Russian words (Шұға, not шуга "slush").
+                if self.an.common
+                    && word.chars().any(fold::is_kazakh_letter)
+                    && d.get_exact(exact_hash(word)) & !dict::COMMON & dict::AMBIGUOUS == 0
+                {
+                    self.an = morph::analyse(d, &s, script, None).without_russian_words();
+                }
             }
             _ => self.unusable = true,
         }
@@ -224,9 +243,11 @@ fn scan(text: &str, out: &mut Vec<Token>) {
         let b = bytes[i];
         let (upper, letter, len) = if b == b'?' {
             // A capital Kazakh letter lost in Windows-1251 (?лбосын, ?аниевой).
+            // Or a lost initial (Мансуров О.?., Жасұланов ?.Н.).
             let next = text[i + 1..].chars().next();
+            let lost_initial = next == Some('.') && (i == 0 || matches!(bytes[i - 1], b'.' | b' '));
             (
-                next.is_some_and(|c| c.is_lowercase() && is_name_char(c)),
+                lost_initial || next.is_some_and(|c| c.is_lowercase() && is_name_char(c)),
                 false,
                 1,
             )
@@ -243,7 +264,7 @@ fn scan(text: &str, out: &mut Vec<Token>) {
             (ch.is_uppercase(), is_name_char(ch), ch.len_utf8())
         };
         if upper && !prev_letter {
-            let end = word_end(text, i);
+            let end = word_end(text, i).max(i + len);
             let mut tok = Token {
                 start: i,
                 end,
@@ -252,7 +273,13 @@ fn scan(text: &str, out: &mut Vec<Token>) {
                 caps: false,
                 sentence_start: at_sentence_start(text, i),
                 unusable: false,
+                latin: b < 0x80 && b != b'?',
             };
+            // Glued to an identifier (Veselova_V@bk.ru, @Aybike_D, user.Name): not a word.
+            let glued = |c: Option<char>| c.is_some_and(|c| matches!(c, '_' | '@' | '/' | '\\'));
+            if glued(text[end..].chars().next()) || glued(text[..i].chars().next_back()) {
+                tok.unusable = true;
+            }
             let one_letter = text[i..end].chars().count() == 1;
             if one_letter && bytes.get(end) == Some(&b'.') {
                 tok.initial = true;
@@ -309,6 +336,23 @@ fn cue_right_before(text: &str, pos: usize, c: &Context) -> bool {
     });
     let w = context::window_before(head, head.len(), 32);
     c.cues_before.find_in(w).is_some_and(|(_, e)| e == w.len())
+}
+
+/// An organisation word right before `pos` (им. Абая, ул. Сатпаева, ТОО «Нурлан»).
+fn org_right_before(text: &str, pos: usize, c: &Context) -> bool {
+    let head = text[..pos].trim_end_matches(|ch: char| ch.is_whitespace() || "«\"'“(".contains(ch));
+    let w = context::window_before(head, head.len(), c.org_before_window);
+    c.org_before.find_in(w).is_some_and(|(_, e)| e == w.len())
+}
+
+/// An organisation word right after `pos` (Абай атындағы, Назарбаев Университет).
+fn org_right_after(text: &str, pos: usize, c: &Context) -> bool {
+    let tail =
+        text[pos..].trim_start_matches(|ch: char| ch.is_whitespace() || "»\"'”)".contains(ch));
+    let word_end = tail
+        .find(|ch: char| !(ch.is_alphanumeric() || ch == '-'))
+        .unwrap_or(tail.len());
+    word_end > 0 && c.org_after.occurs_in(&tail[..word_end])
 }
 
 /// The gap between two tokens of one name: spaces only (none after an initial's dot).
@@ -405,8 +449,9 @@ fn decide(
         let after = run[k + 1..].iter().any(|x| !x.unknown());
         // Next to a strong part, a capitalised word that is no ordinary word is the rest of the
         // name (Kazakh surnames may have no suffix: Сейткали Гулим; Досгали Айбекулы).
-        let next_to_strong =
-            (k > 0 && run[k - 1].strong()) || run.get(k + 1).is_some_and(Token::strong);
+        // (In the same script: Логин Veselova is a label and a surname.)
+        let same = |x: &Token| x.strong() && x.latin == t.latin;
+        let next_to_strong = (k > 0 && same(&run[k - 1])) || run.get(k + 1).is_some_and(same);
         (before && after) || (next_to_strong && !t.an.common)
     };
     let mut lo = 0;
@@ -427,9 +472,7 @@ fn decide(
     } else {
         parts[parts.len() - 1].end
     };
-    if c.org_before.before(text, start, c.org_before_window)
-        || c.org_after.after(text, end, c.org_after_window) && !particle
-    {
+    if org_right_before(text, start, c) || (!particle && org_right_after(text, end, c)) {
         return;
     }
     let cue_near = c.cues_before.before(text, start, c.cue_window)
@@ -441,6 +484,8 @@ fn decide(
     let weak = count(Token::weak);
     let weak_given = count(Token::weak_given);
     let weak_uncommon = count(|t| t.weak() && !t.an.common);
+    // Given name and surname shape, however ordinary each word alone (Лапина Милана).
+    let weak_shaped = count(|t| t.weak() && t.an.weak & SHAPED != 0 && t.an.weak & GIVEN == 0);
     let initials = count(|t| t.initial);
     let unknown = count(Token::unknown);
     let n = parts.len() + usize::from(particle);
@@ -453,7 +498,7 @@ fn decide(
         0.9
     } else if strong == 1 && n == 1 {
         if parts[0].sentence_start { 0.8 } else { 0.85 }
-    } else if weak_given >= 1 && weak >= 2 && weak_uncommon >= 1 {
+    } else if weak_given >= 1 && weak >= 2 && (weak_uncommon >= 1 || weak_shaped >= 1) {
         0.7
     } else if (cue_near && weak + plain >= 1) || (cue_next && unknown >= 1) {
         0.75

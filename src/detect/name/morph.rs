@@ -58,6 +58,15 @@ impl Analysis {
         self.roles() != 0
     }
 
+    /// The readings of a word that cannot be Russian: its ambiguity came from Russian words
+    /// only, so every reading is strong.
+    pub fn without_russian_words(mut self) -> Self {
+        self.strong |= self.weak & (GIVEN | SURNAME | PATRONYMIC);
+        self.weak &= !(GIVEN | SURNAME | PATRONYMIC);
+        self.common = false;
+        self
+    }
+
     fn add(&mut self, roles: Roles, ambiguous: bool) {
         if ambiguous {
             self.weak |= roles;

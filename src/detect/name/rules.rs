@@ -20,7 +20,6 @@ pub struct RuleFile {
     pub org_before: Vec<String>,
     pub org_before_window: usize,
     pub org_after: Vec<String>,
-    pub org_after_window: usize,
 }
 
 impl RuleFile {
@@ -37,7 +36,6 @@ pub struct Context {
     pub org_before: ContextWords,
     pub org_before_window: usize,
     pub org_after: ContextWords,
-    pub org_after_window: usize,
 }
 
 impl Context {
@@ -49,7 +47,6 @@ impl Context {
             org_before: ContextWords::new(&r.org_before),
             org_before_window: r.org_before_window,
             org_after: ContextWords::new(&r.org_after),
-            org_after_window: r.org_after_window,
         }
     }
 }
@@ -63,6 +60,6 @@ mod tests {
         let r = RuleFile::builtin();
         assert!(r.cues_before.iter().any(|w| w == "меня зовут"));
         assert!(r.org_after.iter().any(|w| w == "атындағы"));
-        assert!(r.cue_window > 0 && r.org_after_window > 0);
+        assert!(r.cue_window > 0 && r.org_before_window > 0);
     }
 }
