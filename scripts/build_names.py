@@ -95,7 +95,7 @@ def clean(entries, min_len=2) -> set[str]:
 
 
 def write(name: str, entries: set[str]) -> None:
-    data = "".join(f"{e}\n" for e in sorted(entries)).encode("utf-8")
+    data = "".join(f"{e}\n" for e in sorted(entries, key=lambda e: e.lstrip("+"))).encode("utf-8")
     buf = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
         gz.write(data)
@@ -177,7 +177,11 @@ def main() -> None:
     write("surnames.txt.gz", surnames)
     write("given_oc.txt.gz", oc_given)
     write("surnames_oc.txt.gz", oc_surnames)
-    write("common.txt.gz", common)
+    # An ordinary word that is also spelt like a name is marked "+": the detector keys it by its
+    # skeleton too, so that an inflected name (Розы → Роза) inherits the ambiguity. Other words
+    # are only ever compared whole and exactly.
+    names_all = given | surnames | oc_given | oc_surnames
+    write("common.txt.gz", {("+" + w if w in names_all else w) for w in common})
     write("kk_words.txt.gz", kk_words)
     write("places.txt.gz", places)
 
@@ -211,15 +215,19 @@ def collisions(names: set[str]) -> set[str]:
     # ordinary words; places are (Ростов, Саратов), if likely enough.
     skip_tags = ("Name", "Surn", "Patr", "Poss", "Erro", "Dist")
     candidates = set()
+    out = set()
     for word, tag, _normal, _para, _idx in morph.dictionary.iter_known_words():
         if any(t in tag for t in skip_tags):
             continue
         f = fold(word)
-        if len(f) < 3 or not re.fullmatch(r"[а-я]+(-[а-я]+)?", f):
+        if len(f) < 2 or not re.fullmatch(r"[а-я]+(-[а-я]+)?", f):
             continue
-        if any(s in names for s in stems(f)):
+        # Closed-class words (pronouns, prepositions, conjunctions, particles, numerals…) are
+        # never names and often start sentences (Меня, Этот, Также): all of them.
+        if tag.POS in CLOSED_CLASS:
+            out.add(f)
+        elif len(f) >= 3 and any(s in names for s in stems(f)):
             candidates.add(word)
-    out = set()
     for word in candidates:
         parses = [p for p in morph.parse(word) if p.is_known]
         ordinary = sum(p.score for p in parses if not any(t in p.tag for t in skip_tags))
@@ -228,6 +236,9 @@ def collisions(names: set[str]) -> set[str]:
             out.add(fold(word))
     return out
 
+
+# Parts of speech whose every form is an ordinary word (OpenCorpora tags).
+CLOSED_CLASS = {"NPRO", "PREP", "CONJ", "PRCL", "INTJ", "PRED", "COMP", "NUMR"}
 
 # Share of an ordinary reading that makes a name-like form ambiguous (see `collisions`).
 NON_NAME_SHARE = 0.45

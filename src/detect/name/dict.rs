@@ -166,7 +166,16 @@ fn add_gz(entries: &mut Vec<u64>, gz: &[u8], flag: Flags) {
         .read_to_string(&mut text)
         .expect("embedded name list is valid gzip'd UTF-8");
     for line in text.lines() {
-        add(entries, line, flag);
+        if flag == COMMON {
+            // "+word": an ordinary word spelt like a name, which inflected names must see
+            // under the skeleton too; any other ordinary word is compared whole and exactly.
+            match line.strip_prefix('+') {
+                Some(w) => add(entries, w, flag),
+                None => entries.push(slot_key(exact_hash(line)) | u64::from(flag)),
+            }
+        } else {
+            add(entries, line, flag);
+        }
     }
 }
 

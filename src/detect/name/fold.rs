@@ -298,8 +298,11 @@ pub fn fold_into(word: &str, out: &mut String) {
 /// the skeleton merges борись with Борис and жаңа with Жанна, which is right for names in
 /// transliteration and wrong for telling a word from a name.
 pub fn exact_hash(word: &str) -> u64 {
+    if let Some(h) = exact_hash_lower_ru(word.as_bytes()) {
+        return h;
+    }
     let cyr = word.chars().any(is_cyrillic);
-    let mut h: u64 = 0x84222325_cbf29ce4;
+    let mut h: u64 = EXACT_SEED;
     let mut feed = |c: char| {
         let mut buf = [0u8; 4];
         for &b in c.encode_utf8(&mut buf).as_bytes() {
@@ -319,6 +322,30 @@ pub fn exact_hash(word: &str) -> u64 {
         }
     }
     h
+}
+
+const EXACT_SEED: u64 = 0x8422_2325_cbf2_9ce4;
+
+/// [`exact_hash`] of a lower-case Russian word (every dictionary entry) straight from its
+/// bytes: only й and ё differ from their folded form. None if the word is anything else.
+fn exact_hash_lower_ru(b: &[u8]) -> Option<u64> {
+    let mut h = EXACT_SEED;
+    let mut i = 0;
+    while i < b.len() {
+        let pair = match (b[i], b.get(i + 1).copied()?) {
+            (0xD0, 0xB9) => [0xD0, 0xB8],         // й → и
+            (0xD1, 0x91) => [0xD0, 0xB5],         // ё → е
+            (0xD0, c @ 0xB0..=0xBF) => [0xD0, c], // а..п
+            (0xD1, c @ 0x80..=0x8F) => [0xD1, c], // р..я
+            _ => return None,
+        };
+        for x in pair {
+            h ^= u64::from(x);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        i += 2;
+    }
+    Some(h)
 }
 
 /// Skeleton bytes of а..я, indexed by code point − U+0430 (the same as [`cyrillic_skel`]).
@@ -584,6 +611,11 @@ mod tests {
         assert_ne!(exact_hash("Жанна"), exact_hash("жана"));
         assert_ne!(exact_hash("Борис"), exact_hash("борись"));
         assert_eq!(exact_hash("Али\u{306}я"), exact_hash("алия"));
+        // The fast path for lower-case Russian agrees with the general one.
+        for w in ["ёлка", "йога", "машиной", "борись"] {
+            let general = exact_hash(&format!("{w}\u{300}"));
+            assert_eq!(exact_hash(w), general, "{w}");
+        }
         assert_eq!(
             skeleton("Борис").unwrap().hash(),
             skeleton("борись").unwrap().hash()

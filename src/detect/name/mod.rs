@@ -155,29 +155,14 @@ impl Token {
             return;
         }
         let word = &text[self.start..self.end];
-        match skeleton(word) {
-            Some(s) if s.len() >= 3 => {
-                let script = script_of(word);
-                self.an = morph::analyse(d, &s, script, Some(exact_hash(word)));
-                // Ә written AE inside a Latin word (Saersenbi); -AE- is also -ае- (Baeva).
-                if script == morph::Script::Latin && !self.an.is_name_part() {
-                    let lower = word.to_ascii_lowercase();
-                    if lower.contains("ae")
-                        && let Some(s) = skeleton(&lower.replace("ae", "a"))
-                    {
-                        self.an = morph::analyse(d, &s, script, None);
-                    }
-                }
-                // Words with Kazakh letters are no Russian words (Шұға, not шуга "slush").
-                if self.an.common
-                    && word.chars().any(fold::is_kazakh_letter)
-                    && d.get_exact(exact_hash(word)) & !dict::COMMON & dict::AMBIGUOUS == 0
-                {
-                    self.an = morph::analyse(d, &s, script, None).without_russian_words();
-                }
+        let exact = exact_hash(word);
+        (self.an, self.unusable) = CACHE.with_borrow_mut(|cache| {
+            let slot = &mut cache[(exact as usize) & (CACHE_SLOTS - 1)];
+            if slot.0 != exact {
+                *slot = (exact, analyse_word(word, exact, d));
             }
-            _ => self.unusable = true,
-        }
+            slot.1
+        });
         // A short ALL-CAPS word is an acronym (ИИН, ЕНТ, ROB) unless it can be a name, and even
         // then only next to another part (BEKZATOVA DANA).
         if self.caps && word.chars().count() <= 4 {
@@ -222,6 +207,41 @@ impl Token {
     fn blocks(&self) -> bool {
         !self.initial && (self.unusable || self.an.stop)
     }
+}
+
+/// Words analysed per thread, by [`exact_hash`]: names and sentence starts repeat, and a
+/// word's analysis is a few dozen table lookups. Direct-mapped; a clash just recomputes.
+const CACHE_SLOTS: usize = 1 << 15;
+
+thread_local! {
+    static CACHE: std::cell::RefCell<Vec<(u64, (Analysis, bool))>> =
+        std::cell::RefCell::new(vec![(0, (Analysis::default(), false)); CACHE_SLOTS]);
+}
+
+/// A word's readings and whether it is unusable (too short to judge).
+fn analyse_word(word: &str, exact: u64, d: &Dictionary) -> (Analysis, bool) {
+    let Some(s) = skeleton(word).filter(|s| s.len() >= 3) else {
+        return (Analysis::default(), true);
+    };
+    let script = script_of(word);
+    let mut an = morph::analyse(d, &s, script, Some(exact));
+    // Ә written AE inside a Latin word (Saersenbi); -AE- is also -ае- (Baeva).
+    if script == morph::Script::Latin && !an.is_name_part() {
+        let lower = word.to_ascii_lowercase();
+        if lower.contains("ae")
+            && let Some(s) = skeleton(&lower.replace("ae", "a"))
+        {
+            an = morph::analyse(d, &s, script, None);
+        }
+    }
+    // Words with Kazakh letters are no Russian words (Шұға, not шуга "slush").
+    if an.common
+        && word.chars().any(fold::is_kazakh_letter)
+        && d.get_exact(exact) & !dict::COMMON & dict::AMBIGUOUS == 0
+    {
+        an = morph::analyse(d, &s, script, None).without_russian_words();
+    }
+    (an, false)
 }
 
 /// Latin when the word has no Cyrillic letter (homoglyphs inside a Cyrillic word are Cyrillic).
@@ -299,17 +319,27 @@ fn scan(text: &str, out: &mut Vec<Token>) {
 
 /// End of the word starting at `start`: letters, combining marks, and `-`/`?` between letters.
 fn word_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
     let mut end = start;
-    let mut it = text[start..].char_indices().peekable();
+    // Cyrillic (two bytes, lead D0–D3) and ASCII letters without decoding: nearly every word.
+    loop {
+        match bytes.get(end) {
+            Some(b) if b.is_ascii_alphabetic() => end += 1,
+            Some(0xD0..=0xD3) if end + 1 < bytes.len() => end += 2,
+            _ => break,
+        }
+    }
+    let mut it = text[end..].char_indices().peekable();
+    let base = end;
     while let Some((off, c)) = it.next() {
         let next_is_letter = it.peek().is_some_and(|&(_, n)| is_name_char(n));
         let joins = is_name_char(c)
-            || (c == '-' && off > 0 && next_is_letter)
-            || (c == '?' && (next_is_letter || (off > 0 && end > start)));
+            || (c == '-' && base + off > start && next_is_letter)
+            || (c == '?' && (next_is_letter || end > start));
         if !joins {
             break;
         }
-        end = start + off + c.len_utf8();
+        end = base + off + c.len_utf8();
     }
     end
 }
@@ -427,19 +457,26 @@ fn decide(
     b: &Built,
     out: &mut Vec<Finding>,
 ) {
+    // Most capitalised words in prose are ordinary words at a sentence start: no cue precedes
+    // them, so they are dropped before any context is searched.
+    let has_part = |t: &Token| t.initial || t.an.is_name_part();
+    if run[0].sentence_start && !run.iter().any(has_part) && !particle {
+        return;
+    }
     let all_caps = run.len() >= 2 && run.iter().all(|t| t.caps || t.initial);
     let strong_any = run.iter().any(|t| t.strong());
     let c = &b.ctx;
-    let cue_next = cue_right_before(text, run[0].start, c);
-    // Unknown words join between parts, next to a strong surname or patronymic, right after a
-    // cue, or in an ALL-CAPS run with a strong part (passport style); an unknown word at a
-    // sentence start is just a capitalised word.
+    let cue_first = std::cell::OnceCell::new();
+    let cue_next_first = || *cue_first.get_or_init(|| cue_right_before(text, run[0].start, c));
+    // Unknown words join between parts, next to a strong part, right after a cue, or in an
+    // ALL-CAPS run with a strong part (passport style); an unknown word at a sentence start is
+    // just a capitalised word.
     let keep = |k: usize| -> bool {
         let t = &run[k];
         if !(t.unknown() || t.dubious()) || (all_caps && strong_any) {
             return true;
         }
-        if cue_next && run.len() <= 3 {
+        if run.len() <= 3 && cue_next_first() {
             return true;
         }
         if t.sentence_start || t.dubious() {
@@ -448,8 +485,8 @@ fn decide(
         let before = run[..k].iter().any(|x| !x.unknown());
         let after = run[k + 1..].iter().any(|x| !x.unknown());
         // Next to a strong part, a capitalised word that is no ordinary word is the rest of the
-        // name (Kazakh surnames may have no suffix: Сейткали Гулим; Досгали Айбекулы).
-        // (In the same script: Логин Veselova is a label and a surname.)
+        // name (Kazakh surnames may have no suffix: Сейткали Гулим; Досгали Айбекулы), in the
+        // same script (Логин Veselova is a label and a surname).
         let same = |x: &Token| x.strong() && x.latin == t.latin;
         let next_to_strong = (k > 0 && same(&run[k - 1])) || run.get(k + 1).is_some_and(same);
         (before && after) || (next_to_strong && !t.an.common)
@@ -472,12 +509,6 @@ fn decide(
     } else {
         parts[parts.len() - 1].end
     };
-    if org_right_before(text, start, c) || (!particle && org_right_after(text, end, c)) {
-        return;
-    }
-    let cue_near = c.cues_before.before(text, start, c.cue_window)
-        || c.cues_after.after(text, end, c.cue_window.min(12));
-    let cue_next = cue_right_before(text, start, c) || c.cues_after.after(text, end, 8);
     let count = |f: fn(&Token) -> bool| parts.iter().filter(|t| f(t)).count();
     let strong = count(Token::strong);
     let plain = count(Token::plain_surname);
@@ -490,7 +521,7 @@ fn decide(
     let unknown = count(Token::unknown);
     let n = parts.len() + usize::from(particle);
     let words = n - initials;
-    let confidence = if words == 0 {
+    let mut confidence = if words == 0 {
         0.0
     } else if strong >= 1 && n >= 2 {
         0.95
@@ -498,16 +529,28 @@ fn decide(
         0.9
     } else if strong == 1 && n == 1 {
         if parts[0].sentence_start { 0.8 } else { 0.85 }
-    } else if weak_given >= 1 && weak >= 2 && (weak_uncommon >= 1 || weak_shaped >= 1) {
-        0.7
-    } else if (cue_near && weak + plain >= 1) || (cue_next && unknown >= 1) {
-        0.75
     } else if particle && (weak + plain) >= 1 {
         0.8
+    } else if weak_given >= 1 && weak >= 2 && (weak_uncommon >= 1 || weak_shaped >= 1) {
+        0.7
     } else {
         0.0
     };
-    if confidence == 0.0 {
+    if confidence == 0.0 && words > 0 && (weak + plain + unknown) >= 1 {
+        // Weak readings need a cue nearby; unknown words one right before them.
+        let cue_near = || {
+            c.cues_before.before(text, start, c.cue_window)
+                || c.cues_after.after(text, end, c.cue_window.min(12))
+        };
+        let cue_next = || cue_right_before(text, start, c) || c.cues_after.after(text, end, 8);
+        if (weak + plain >= 1 && cue_near()) || (unknown >= 1 && cue_next()) {
+            confidence = 0.75;
+        }
+    }
+    if confidence == 0.0
+        || org_right_before(text, start, c)
+        || (!particle && org_right_after(text, end, c))
+    {
         return;
     }
     let mut normalized = String::with_capacity(end - start);

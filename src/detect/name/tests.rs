@@ -135,3 +135,39 @@ fn debug_words() {
         println!("{w}: {s:?} {a:?} flags={:#b}", b.dict.get(&s));
     }
 }
+
+/// Throughput on a text file, one thread, dictionaries built beforehand:
+/// `NAME_BENCH=file.txt cargo test --release --lib name::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn throughput() {
+    let Ok(path) = std::env::var("NAME_BENCH") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let d = NameDetector::builtin();
+    let stats = d.stats();
+    println!(
+        "dictionary: {} keys, {} bytes embedded, built in {:?}",
+        stats.keys, stats.embedded_bytes, stats.load_time
+    );
+    let mut out = Vec::new();
+    let mut best = f64::MAX;
+    let mut found = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        found = 0;
+        for line in text.lines() {
+            out.clear();
+            d.find(line, &mut out);
+            found += out.len();
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let mb = text.len() as f64 / 1e6;
+    println!(
+        "{mb:.1} MB, {found} names, best of 5: {:.0} ms = {:.0} MB/s",
+        best * 1e3,
+        mb / best
+    );
+}
