@@ -15,7 +15,7 @@
 
 use std::io::Read;
 
-use super::fold::{Skeleton, exact_hash, skeleton};
+use super::fold::{Skeleton, exact_hash_of_entry, skeleton_of_entry};
 
 /// What a dictionary entry is; one key may be several things (Роза is a name and a word).
 pub type Flags = u16;
@@ -161,39 +161,46 @@ fn slot_key(hash: u64) -> u64 {
 }
 
 fn add_gz(entries: &mut Vec<u64>, gz: &[u8], flag: Flags) {
-    let mut text = String::new();
+    let mut text = Vec::new();
     flate2::read::GzDecoder::new(gz)
-        .read_to_string(&mut text)
-        .expect("embedded name list is valid gzip'd UTF-8");
-    for line in text.lines() {
+        .read_to_end(&mut text)
+        .expect("embedded name list is valid gzip");
+    for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         if flag == COMMON {
             // "+word": an ordinary word spelt like a name, which inflected names must see
             // under the skeleton too; any other ordinary word is compared whole and exactly.
-            match line.strip_prefix('+') {
-                Some(w) => add(entries, w, flag),
-                None => entries.push(slot_key(exact_hash(line)) | u64::from(flag)),
+            match line.strip_prefix(b"+") {
+                Some(w) => add_entry(entries, w, flag),
+                None => entries.extend(exact_hash_of_entry(line).map(|h| key(h, flag))),
             }
         } else {
-            add(entries, line, flag);
+            add_entry(entries, line, flag);
         }
     }
 }
 
-fn add(entries: &mut Vec<u64>, word: &str, flag: Flags) {
-    let word = word.trim();
+fn key(hash: u64, flag: Flags) -> u64 {
+    slot_key(hash) | u64::from(flag)
+}
+
+/// A dictionary line: keyed by skeleton (names), and exactly too (ordinary words, stop words).
+fn add_entry(entries: &mut Vec<u64>, word: &[u8], flag: Flags) {
     // Stop words are whole words: under the skeleton, ИИН would also stop the stem of Инну.
-    if flag != STOP
-        && let Some(s) = skeleton(word)
-    {
-        entries.push(slot_key(s.hash()) | u64::from(flag));
+    if flag != STOP {
+        entries.extend(skeleton_of_entry(word).map(|s| key(s.hash(), flag)));
     }
     if flag & (AMBIGUOUS | STOP) != 0 {
-        entries.push(slot_key(exact_hash(word)) | u64::from(flag));
+        entries.extend(exact_hash_of_entry(word).map(|h| key(h, flag)));
     }
+}
+
+fn add(entries: &mut Vec<u64>, word: &str, flag: Flags) {
+    add_entry(entries, word.trim().as_bytes(), flag);
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::fold::{exact_hash, skeleton};
     use super::*;
 
     fn flags(d: &Dictionary, w: &str) -> Flags {

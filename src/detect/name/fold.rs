@@ -356,8 +356,7 @@ const RU_SKEL: [&[u8]; 32] = [
 
 /// The skeleton of a lower-case Russian word (every dictionary entry): a table per letter
 /// instead of the general path. None if the word is anything else.
-fn skeleton_lower_ru(word: &str) -> Option<Option<Skeleton>> {
-    let b = word.as_bytes();
+fn skeleton_lower_ru(b: &[u8]) -> Option<Option<Skeleton>> {
     let mut s = Skeleton::empty();
     let mut i = 0;
     while i < b.len() {
@@ -381,9 +380,23 @@ fn skeleton_lower_ru(word: &str) -> Option<Option<Skeleton>> {
     Some(Some(tidy(s)))
 }
 
+/// [`skeleton`] of a dictionary line, straight from its bytes when it is lower-case Russian
+/// (no UTF-8 validation: start-up time is mostly this).
+pub fn skeleton_of_entry(b: &[u8]) -> Option<Skeleton> {
+    match skeleton_lower_ru(b) {
+        Some(s) => s,
+        None => std::str::from_utf8(b).ok().and_then(skeleton),
+    }
+}
+
+/// [`exact_hash`] of a dictionary line, straight from its bytes when it is lower-case Russian.
+pub fn exact_hash_of_entry(b: &[u8]) -> Option<u64> {
+    exact_hash_lower_ru(b).or_else(|| std::str::from_utf8(b).ok().map(exact_hash))
+}
+
 /// The skeleton of a word; None if it is too long or holds something that is not a letter.
 pub fn skeleton(word: &str) -> Option<Skeleton> {
-    if let Some(s) = skeleton_lower_ru(word) {
+    if let Some(s) = skeleton_lower_ru(word.as_bytes()) {
         return s;
     }
     let cyr = word.chars().any(is_cyrillic);

@@ -171,3 +171,39 @@ fn throughput() {
         mb / best
     );
 }
+
+/// Column mode on a file of values, one a line: the share that scores as a name, the verdict,
+/// and the values that fall short:
+/// `NAME_COLUMN=values.txt cargo test --lib name::tests::column_file -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn column_file() {
+    let Ok(path) = std::env::var("NAME_COLUMN") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let values: Vec<&str> = text.lines().collect();
+    let d = NameDetector::builtin();
+    let verdict = d.profile(values.iter().copied());
+    println!("{verdict:?}");
+    let low: Vec<_> = values
+        .iter()
+        .filter(|v| d.value_score(v) < column::VALUE_THRESHOLD)
+        .collect();
+    println!(
+        "{} of {} below the threshold, e.g. {:?}",
+        low.len(),
+        values.len(),
+        &low[..low.len().min(40)]
+    );
+    // Columns of 10 values drawn across the file (a stride co-prime to its length).
+    let n = values.len();
+    let columns = (n / 10).max(1);
+    let named = (0..columns)
+        .filter(|&k| {
+            let column: Vec<&str> = (0..10).map(|j| values[(k * 10 + j) * 7919 % n]).collect();
+            d.profile(column).is_name
+        })
+        .count();
+    println!("{named} of {columns} columns of 10 values judged name columns");
+}
