@@ -29,6 +29,7 @@
 mod column;
 mod dict;
 mod fold;
+mod lists;
 mod morph;
 mod rules;
 
