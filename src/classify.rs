@@ -9,6 +9,7 @@
 //! | the header is a synonym of K but the values say otherwise | as if there were no header | values decide |
 //! | the header is a free-text synonym (Комментарий, Пікір, notes…) | text | patterns/headers.toml |
 //! | some sampled value holds a finding of a detector | text: every value is searched span by span | |
+//! | no header kind, and every sampled value is a pseudonym, placeholder or mask | none (already scrubbed) | |
 //! | anything else (grades, dates, statuses, amounts, quasi-identifiers) | none: kept as is | issue 4: statistics kept |
 //!
 //! Sampled values that are already pseudonyms, placeholders or masks (`pseudonym::is_scrubbed`)
@@ -357,6 +358,8 @@ impl Classifier {
             (ColumnKind::Text, "header")
         } else if with_findings > 0 {
             (ColumnKind::Text, "findings in values")
+        } else if judged == 0 && evidence.scrubbed > 0 {
+            (ColumnKind::NotPersonal, "values already scrubbed")
         } else if header_kind.is_some() {
             (ColumnKind::NotPersonal, "values contradict header")
         } else {
@@ -519,6 +522,9 @@ mod tests {
         let c = classify("ИИН", &["IIN-BCDFGHJKLMNPRSTV", "IIN-VTSRPNMLKJHGFDCB"]);
         assert_eq!(c.kind, ColumnKind::Value(Kind::Iin));
         assert_eq!(c.evidence.scrubbed, 2);
+        let c = classify("col_7", &["IIN-BCDFGHJKLMNPRSTV", "IIN-VTSRPNMLKJHGFDCB"]);
+        assert_eq!(c.kind, ColumnKind::NotPersonal);
+        assert_eq!(c.evidence.decided_by, "values already scrubbed");
     }
 
     #[test]

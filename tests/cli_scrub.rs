@@ -733,3 +733,12 @@ fn scrubbing_twice_changes_nothing() {
         );
     }
 }
+
+/// Writes the fixture store for a look by hand:
+/// `TAZALA_STORE_DIR=/tmp/store cargo test --test cli_scrub -- --ignored write_store`.
+#[test]
+#[ignore = "writes the fixture store to $TAZALA_STORE_DIR for inspection"]
+fn write_store_for_inspection() {
+    let dir = std::env::var_os("TAZALA_STORE_DIR").expect("set TAZALA_STORE_DIR");
+    store::write_store(Path::new(&dir), 60);
+}

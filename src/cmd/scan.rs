@@ -172,6 +172,8 @@ fn print_file(out: &mut impl Write, file: &FileReport, sample: Option<u64>) -> i
             "quasi-identifier (kept)".to_string()
         } else if found.scrubbed > 0 {
             format!("{} value(s) already scrubbed", found.scrubbed)
+        } else if c.evidence.decided_by == "values already scrubbed" {
+            "sampled values already scrubbed".to_string()
         } else {
             "nothing found".to_string()
         };
@@ -179,7 +181,7 @@ fn print_file(out: &mut impl Write, file: &FileReport, sample: Option<u64>) -> i
             ColumnKind::NotPersonal => "none".to_string(),
             k => format!("{k} (by {})", c.evidence.decided_by),
         };
-        writeln!(out, "  {name}{:pad$}  {kind:<22} {detail}", "")?;
+        writeln!(out, "  {name}{:pad$}  {kind:<32} {detail}", "")?;
     }
     Ok(())
 }
