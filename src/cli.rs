@@ -35,7 +35,8 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Detect(DetectArgs),
 
-    /// Report which columns of CSV files hold personal data, without printing any value.
+    /// Report which columns of CSV or Parquet files hold personal data, without printing any
+    /// value.
     ///
     /// For each file and column: the kind found (iin, bin, phone, email, messenger, card, name,
     /// text, none), how the kind was decided (header, values), how many values hold personal
@@ -50,11 +51,12 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Scan(ScanArgs),
 
-    /// Write a copy of a CSV file or directory with personal data pseudonymised or removed.
+    /// Write a copy of a CSV or Parquet file, or of a directory of them, with personal data
+    /// pseudonymised or removed.
     ///
     /// The output has the input's format, encoding, delimiter, column order (minus dropped
-    /// columns), record count and order; values the policy does not touch are written byte for
-    /// byte as read. Each output file is written under a temporary name and renamed when
+    /// columns), record count and order; in CSV, values the policy does not touch are written
+    /// byte for byte as read; in Parquet, the schema, row groups, codecs and metadata are kept. Each output file is written under a temporary name and renamed when
     /// complete; the input is never modified. A directory is mirrored into OUTPUT.
     ///
     /// Without --policy the safe defaults apply: IINs, phones, e-mails, messenger accounts,
@@ -91,7 +93,7 @@ pub enum ScanFormat {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// CSV files (.csv, .tsv, optionally .gz or .zst) or directories.
+    /// CSV files (.csv, .tsv, optionally .gz or .zst), Parquet files (.parquet) or directories.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 
@@ -118,7 +120,7 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct ScrubArgs {
-    /// A CSV file or a directory.
+    /// A CSV or Parquet file, or a directory.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
 
@@ -169,7 +171,7 @@ pub enum PolicyCommand {
 
 #[derive(Debug, Args)]
 pub struct PolicySuggestArgs {
-    /// CSV files or directories to look at (their first records).
+    /// CSV or Parquet files or directories to look at (their first records).
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 

@@ -6,7 +6,7 @@
 //! ```text
 //! Cli ─► run config (policy validated, key loaded, inputs listed; no output opened yet)
 //!           │
-//!   io::csv ─► read batch ─► classify columns once (header + sample)   [classify]
+//!   io::{csv,parquet} ─► read batch ─► classify columns once (header + sample)   [classify]
 //!           │                          │
 //!           │          Scrubber: (column plan, value) → new value       [scrub, action,
 //!           │                          │                                 pseudonym, normalize]

@@ -14,6 +14,9 @@
 //! | email | `kdtbrmhsglnpcfjv@pseudonym.invalid` | still a syntactically valid address for systems that demand one, on the reserved `.invalid` top-level domain (RFC 2606), which no mailbox can have |
 //! | any other forced column | `ID-…` | |
 //!
+//! Typed integer columns (Parquet `int64`/`uint64`, an IIN that lost its leading zero) get
+//! integer pseudonyms that no identifier can equal: see [`Pseudonymiser::integer_i64`].
+//!
 //! [`is_scrubbed`] recognises these shapes, the redaction placeholders and masked values, so a
 //! scrubbed store scans clean and a second scrub leaves it unchanged.
 //!
@@ -53,16 +56,20 @@ impl Pseudonymiser {
         }
     }
 
-    /// Appends the pseudonym of `normalized`, a value of `kind` (`None`: no known kind).
-    pub fn pseudonym(&self, kind: Option<Kind>, normalized: &str, out: &mut String) {
+    fn hash(&self, kind: Option<Kind>, normalized: &str) -> [u8; 32] {
         let label = kind.map_or("value", Kind::as_str);
         let mut hasher = blake3::Hasher::new_keyed(&self.subkey);
         hasher.update(label.as_bytes());
         hasher.update(&[0x1f]);
         hasher.update(normalized.as_bytes());
-        let hash = hasher.finalize();
+        *hasher.finalize().as_bytes()
+    }
+
+    /// Appends the pseudonym of `normalized`, a value of `kind` (`None`: no known kind).
+    pub fn pseudonym(&self, kind: Option<Kind>, normalized: &str, out: &mut String) {
+        let hash = self.hash(kind, normalized);
         let mut token = [0u8; TOKEN_LEN];
-        for (i, byte) in hash.as_bytes()[..TOKEN_LEN / 2].iter().enumerate() {
+        for (i, byte) in hash[..TOKEN_LEN / 2].iter().enumerate() {
             token[2 * i] = ALPHABET[usize::from(byte >> 4)];
             token[2 * i + 1] = ALPHABET[usize::from(byte & 0x0f)];
         }
@@ -76,6 +83,43 @@ impl Pseudonymiser {
             out.push('-');
             out.push_str(token);
         }
+    }
+
+    /// The pseudonym of `normalized` for a signed integer column: `-1` followed by 17 digits
+    /// (−10^17 − h, h < 10^17: 56 bits). Negative and 18 digits long, it cannot be an IIN
+    /// (12 digits), a phone (10–11) or a card (13–19 digits, never starting with 1).
+    pub fn integer_i64(&self, kind: Option<Kind>, normalized: &str) -> i64 {
+        let h = u64::from_le_bytes(
+            self.hash(kind, normalized)[..8]
+                .try_into()
+                .expect("8 bytes"),
+        );
+        -(INT_PSEUDONYM_BASE + (h % INT_PSEUDONYM_BASE as u64) as i64)
+    }
+
+    /// The pseudonym of `normalized` for an unsigned 64-bit column: 20 digits (≥ 10^19), longer
+    /// than any IIN, phone or card number.
+    pub fn integer_u64(&self, kind: Option<Kind>, normalized: &str) -> u64 {
+        let h = u64::from_le_bytes(
+            self.hash(kind, normalized)[..8]
+                .try_into()
+                .expect("8 bytes"),
+        );
+        UINT_PSEUDONYM_BASE + h % (u64::MAX - UINT_PSEUDONYM_BASE)
+    }
+}
+
+/// Integer pseudonyms of signed columns lie in −(2·10^17 − 1) ..= −10^17.
+const INT_PSEUDONYM_BASE: i64 = 100_000_000_000_000_000;
+/// Integer pseudonyms of unsigned columns lie in 10^19 ..= u64::MAX − 1.
+const UINT_PSEUDONYM_BASE: u64 = 10_000_000_000_000_000_000;
+
+/// Whether an integer, written in decimal, is an integer pseudonym.
+fn is_integer_pseudonym(v: &str) -> bool {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    match v.strip_prefix('-') {
+        Some(m) => m.len() == 18 && m.starts_with('1') && digits(m),
+        None => v.len() == 20 && v.starts_with('1') && digits(v),
     }
 }
 
@@ -110,7 +154,7 @@ pub fn placeholder(kind: Option<Kind>) -> &'static str {
 /// or a masked value. Such values are not personal data and are not counted as findings.
 pub fn is_scrubbed(value: &str) -> bool {
     let v = value.trim();
-    if v.starts_with('*') {
+    if v.starts_with('*') || is_integer_pseudonym(v) {
         return true;
     }
     if v.starts_with('[') && v.ends_with(']') {
@@ -194,6 +238,27 @@ mod tests {
             assert!(!is_scrubbed(v), "{v}");
         }
         assert!(is_scrubbed("********1427"));
+    }
+
+    #[test]
+    fn integer_pseudonyms_cannot_be_identifiers_and_are_recognised() {
+        let a = Pseudonymiser::new(&key(3));
+        for v in ["061211600012", "871008401427", "+77011234567", "x"] {
+            let i = a.integer_i64(Some(Kind::Iin), v);
+            assert!(
+                i <= -INT_PSEUDONYM_BASE && i > -2 * INT_PSEUDONYM_BASE,
+                "{i}"
+            );
+            assert!(is_scrubbed(&i.to_string()), "{i}");
+            let u = a.integer_u64(Some(Kind::Iin), v);
+            assert!(
+                u >= UINT_PSEUDONYM_BASE && is_scrubbed(&u.to_string()),
+                "{u}"
+            );
+            assert_eq!(i, a.integer_i64(Some(Kind::Iin), v));
+        }
+        assert!(!is_scrubbed("61211600012"));
+        assert!(!is_scrubbed("-5"));
     }
 
     #[test]

@@ -168,12 +168,18 @@ pub struct ColumnReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct FormatReport {
     pub format: &'static str,
+    /// The file's compression (CSV: gzip, zstd) or the first column's codec (Parquet).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub compression: Option<&'static str>,
-    pub encoding: &'static str,
+    pub compression: Option<String>,
+    /// CSV only: the text encoding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
     /// How the encoding was decided (byte-order mark, valid UTF-8, or assumed).
-    pub encoding_evidence: &'static str,
-    pub delimiter: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding_evidence: Option<&'static str>,
+    /// CSV only: the delimiter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
 }
 
 /// One file in a report.

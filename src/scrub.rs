@@ -204,6 +204,69 @@ impl<'a> Scrubber<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
+    /// Scrubs one value of a typed integer column (written in decimal), which can only hold a
+    /// number: `redact` and `mask` write a null there, `pseudonymise` an integer pseudonym
+    /// (see `pseudonym`). `None`: write the value unchanged (always, without `write`: a scan).
+    pub fn scrub_integer(
+        &self,
+        column: usize,
+        value: &str,
+        unsigned: bool,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+        write: bool,
+    ) -> Option<IntegerChange> {
+        counts.values += 1;
+        let plan = self.plans.get(column)?;
+        if pseudonym::is_scrubbed(value) && plan.kind != ColumnKind::NotPersonal {
+            counts.scrubbed += 1;
+            return None;
+        }
+        let (kind, action, normalized) = match (plan.kind, plan.action) {
+            (ColumnKind::Value(k), ColumnAction::Whole(a)) => {
+                counts.add_found(k, record);
+                counts.with_findings += 1;
+                let n = self.canonical(k, value, scratch).unwrap_or_else(|| {
+                    counts.unverified += 1;
+                    normalize::fallback(Some(k), value)
+                });
+                (Some(k), a, n)
+            }
+            (ColumnKind::Text, ColumnAction::Spans(actions)) => {
+                // A number holds one thing: a finding in it makes the whole number that kind.
+                self.find(value, scratch);
+                let f = scratch.findings.first()?;
+                counts.add_found(f.kind, record);
+                counts.with_findings += 1;
+                (Some(f.kind), actions[f.kind as usize], f.normalized.clone())
+            }
+            (_, ColumnAction::Whole(a)) => (None, a, normalize::fallback(None, value)),
+            (_, ColumnAction::Spans(_)) => return None,
+        };
+        counts.add_action(action_name(action));
+        if action.changes() && action != Action::Drop {
+            counts.changed += 1;
+        }
+        if !write {
+            return None;
+        }
+        let change = match action {
+            Action::Keep | Action::Drop => return None,
+            Action::Null | Action::Redact | Action::Mask(_) => IntegerChange::Null,
+            Action::Pseudonymise => {
+                let p = self.pseudonymiser.expect("checked in Scrubber::new");
+                if unsigned {
+                    IntegerChange::Unsigned(p.integer_u64(kind, &normalized))
+                } else {
+                    IntegerChange::Signed(p.integer_i64(kind, &normalized))
+                }
+            }
+        };
+        Some(change)
+    }
+
     /// The canonical form of a whole value of kind `k`: the detector's when one finding covers
     /// the value (so it matches what free text yields), else the column normaliser's.
     fn canonical(&self, k: Kind, value: &str, scratch: &mut Scratch) -> Option<String> {
@@ -326,6 +389,14 @@ impl<'a> Scrubber<'a> {
                 .pseudonym(kind, normalized, out),
         }
     }
+}
+
+/// A new value for an integer column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntegerChange {
+    Null,
+    Signed(i64),
+    Unsigned(u64),
 }
 
 /// Action names as counted in reports (`mask` without its N).
@@ -473,6 +544,43 @@ mod tests {
                 assert_eq!(counts.found_total(), found.len() as u64);
             }
         }
+    }
+
+    #[test]
+    fn integers_get_integer_pseudonyms_or_nulls() {
+        let detectors = DetectorSet::builtin();
+        let ps = Pseudonymiser::new(&Key::from_bytes([9; 32]));
+        let plans = vec![
+            plan(IIN, ColumnAction::Whole(Action::Pseudonymise)),
+            plan(IIN, ColumnAction::Whole(Action::Redact)),
+            plan(ColumnKind::NotPersonal, ColumnAction::Whole(Action::Keep)),
+        ];
+        let s = Scrubber::new(plans, &detectors, Some(&ps)).unwrap();
+        let mut scratch = Scratch::default();
+        let mut c = ColumnCounts::default();
+        let lost_zero = s.scrub_integer(0, "61211600012", false, 1, &mut scratch, &mut c, true);
+        let Some(IntegerChange::Signed(p)) = lost_zero else {
+            panic!("{lost_zero:?}")
+        };
+        assert!(p < 0);
+        assert_eq!(c.unverified, 0, "11 digits in an IIN column is an IIN");
+        assert_eq!(
+            s.scrub_integer(0, &p.to_string(), false, 2, &mut scratch, &mut c, true),
+            None,
+            "already a pseudonym"
+        );
+        assert!(matches!(
+            s.scrub_integer(0, "61211600012", true, 1, &mut scratch, &mut c, true),
+            Some(IntegerChange::Unsigned(u)) if u >= 10_000_000_000_000_000_000
+        ));
+        assert_eq!(
+            s.scrub_integer(1, "871008401427", false, 1, &mut scratch, &mut c, true),
+            Some(IntegerChange::Null)
+        );
+        assert_eq!(
+            s.scrub_integer(2, "5", false, 1, &mut scratch, &mut c, true),
+            None
+        );
     }
 
     #[test]

@@ -742,3 +742,262 @@ fn write_store_for_inspection() {
     let dir = std::env::var_os("TAZALA_STORE_DIR").expect("set TAZALA_STORE_DIR");
     store::write_store(Path::new(&dir), 60);
 }
+
+mod parquet_files {
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int64Type;
+    use arrow_array::{Array, RecordBatch};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    struct Read {
+        schema: arrow_schema::SchemaRef,
+        batches: Vec<RecordBatch>,
+        row_groups: Vec<i64>,
+        codecs: Vec<String>,
+        kv: Vec<(String, Option<String>)>,
+    }
+
+    fn read(path: &Path) -> Read {
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(fs::File::open(path).unwrap()).unwrap();
+        let meta = builder.metadata().clone();
+        let schema = builder.schema().clone();
+        let batches = builder.build().unwrap().map(Result::unwrap).collect();
+        Read {
+            schema,
+            batches,
+            row_groups: meta.row_groups().iter().map(|rg| rg.num_rows()).collect(),
+            codecs: meta.row_groups()[0]
+                .columns()
+                .iter()
+                .map(|c| format!("{:?}", c.compression()))
+                .collect(),
+            kv: meta
+                .file_metadata()
+                .key_value_metadata()
+                .into_iter()
+                .flatten()
+                .filter(|kv| kv.key != "ARROW:schema")
+                .map(|kv| (kv.key.clone(), kv.value.clone()))
+                .collect(),
+        }
+    }
+
+    fn strings(r: &Read, name: &str) -> Vec<Option<String>> {
+        let i = r.schema.index_of(name).unwrap();
+        let mut out = Vec::new();
+        for b in &r.batches {
+            let col = b.column(i);
+            let col = arrow_cast_to_strings(col.as_ref());
+            out.extend(col);
+        }
+        out
+    }
+
+    fn arrow_cast_to_strings(a: &dyn Array) -> Vec<Option<String>> {
+        match a.data_type() {
+            arrow_schema::DataType::Int64 => a
+                .as_primitive::<Int64Type>()
+                .iter()
+                .map(|v| v.map(|v| v.to_string()))
+                .collect(),
+            arrow_schema::DataType::Float64 => a
+                .as_primitive::<arrow_array::types::Float64Type>()
+                .iter()
+                .map(|v| v.map(|v| v.to_string()))
+                .collect(),
+            arrow_schema::DataType::Utf8 => a
+                .as_string::<i32>()
+                .iter()
+                .map(|v| v.map(String::from))
+                .collect(),
+            arrow_schema::DataType::LargeUtf8 => a
+                .as_string::<i64>()
+                .iter()
+                .map(|v| v.map(String::from))
+                .collect(),
+            arrow_schema::DataType::Dictionary(_, _) => {
+                let d = a.as_any_dictionary();
+                let values = arrow_cast_to_strings(d.values().as_ref());
+                d.normalized_keys()
+                    .iter()
+                    .map(|k| values[*k].clone())
+                    .collect()
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    struct Case {
+        _dir: tempfile::TempDir,
+        input: PathBuf,
+        out: PathBuf,
+        key: PathBuf,
+        planted: Vec<store::Planted>,
+    }
+
+    fn case() -> Case {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("lms.parquet");
+        let planted = store::write_parquet(&input);
+        let key = dir.path().join("k");
+        tazala(&["keygen", "-o", s(&key)]);
+        let out = dir.path().join("clean.parquet");
+        let run = tazala(&[
+            "scrub",
+            s(&input),
+            "-o",
+            s(&out),
+            "--key-file",
+            s(&key),
+            "-j",
+            "2",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        Case {
+            _dir: dir,
+            input,
+            out,
+            key,
+            planted,
+        }
+    }
+
+    #[test]
+    fn parquet_keeps_schema_row_groups_codecs_metadata_and_statistics() {
+        let c = case();
+        let (a, b) = (read(&c.input), read(&c.out));
+        assert_eq!(
+            a.schema, b.schema,
+            "schema with types, nullability and metadata"
+        );
+        assert_eq!(b.row_groups, vec![5, 5, 2]);
+        assert_eq!(a.row_groups, b.row_groups);
+        assert_eq!(a.codecs, b.codecs);
+        assert!(
+            b.kv.contains(&("exported_by".to_string(), Some("lms 2.1".to_string()))),
+            "{:?}",
+            b.kv
+        );
+        for stat in ["grade", "amount", "course"] {
+            assert_eq!(strings(&a, stat), strings(&b, stat), "{stat}");
+        }
+        assert_eq!(strings(&b, "comment")[1], strings(&a, "comment")[1]);
+    }
+
+    #[test]
+    fn parquet_values_are_scrubbed_typed_and_joinable() {
+        let c = case();
+        let b = read(&c.out);
+        let iins = strings(&b, "iin");
+        assert_eq!(iins[2], None, "a null stays null");
+        for (r, v) in iins.iter().enumerate().filter(|(r, _)| *r != 2) {
+            let v: i64 = v.as_deref().unwrap().parse().unwrap();
+            assert!(v < 0, "record {r}: an integer pseudonym is negative");
+        }
+        let detectors = DetectorSet::builtin();
+        let mut all = String::new();
+        for name in ["iin", "ФИО", "phone", "email", "comment"] {
+            for v in strings(&b, name).into_iter().flatten() {
+                all.push_str(&v);
+                all.push('\n');
+            }
+        }
+        for p in &c.planted {
+            if p.in_text && detectors.find(&p.written).is_empty() {
+                continue;
+            }
+            assert!(!all.contains(&p.core), "{} {} survived", p.kind, p.written);
+        }
+        // The same key gives the same pseudonyms as in a CSV for string values.
+        let csv_dir = tempfile::tempdir().unwrap();
+        let csv = csv_dir.path().join("p.csv");
+        fs::write(&csv, format!("Email\n{}\n", store::PERSONS[0].email)).unwrap();
+        let out = csv_dir.path().join("o.csv");
+        assert_eq!(
+            tazala(&["scrub", s(&csv), "-o", s(&out), "--key-file", s(&c.key)]).code,
+            0
+        );
+        let from_csv = fs::read_to_string(&out).unwrap();
+        assert_eq!(from_csv.lines().nth(1), strings(&b, "email")[0].as_deref());
+    }
+
+    #[test]
+    fn parquet_output_is_identical_for_1_and_2_threads_and_scans_clean() {
+        let c = case();
+        let other = c.out.with_file_name("one-thread.parquet");
+        let run = tazala(&[
+            "scrub",
+            s(&c.input),
+            "-o",
+            s(&other),
+            "--key-file",
+            s(&c.key),
+            "-j",
+            "1",
+            "--batch-records",
+            "3",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(fs::read(&other).unwrap() == fs::read(&c.out).unwrap());
+        assert_eq!(tazala(&["scan", s(&c.input)]).code, 1);
+        let after = tazala(&["scan", s(&c.out)]);
+        assert_eq!(after.code, 0, "{}", after.stdout);
+    }
+
+    #[test]
+    fn an_identifier_header_over_an_unsearchable_type_is_refused() {
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("f.parquet");
+        let schema = Arc::new(arrow_schema::Schema::new(vec![
+            arrow_schema::Field::new("ИИН", arrow_schema::DataType::Float64, false),
+            arrow_schema::Field::new("Оценка", arrow_schema::DataType::Float64, false),
+        ]));
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(arrow_array::Float64Array::from(vec![6.12116e10])),
+                Arc::new(arrow_array::Float64Array::from(vec![4.5])),
+            ],
+        )
+        .unwrap();
+        let mut w =
+            parquet::arrow::ArrowWriter::try_new(fs::File::create(&input).unwrap(), schema, None)
+                .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let key = dir.path().join("k");
+        tazala(&["keygen", "-o", s(&key)]);
+        let out = dir.path().join("o.parquet");
+        let run = tazala(&["scrub", s(&input), "-o", s(&out), "--key-file", s(&key)]);
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr.contains("cannot rewrite") && run.stderr.contains("Float64"),
+            "{}",
+            run.stderr
+        );
+        assert!(!out.exists());
+        let policy = dir.path().join("p.toml");
+        fs::write(&policy, "[[column]]\nname = \"ИИН\"\naction = \"drop\"\n").unwrap();
+        let run = tazala(&[
+            "scrub",
+            s(&input),
+            "-o",
+            s(&out),
+            "--key-file",
+            s(&key),
+            "--policy",
+            s(&policy),
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let names: Vec<String> = read(&out)
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        assert_eq!(names, vec!["Оценка".to_string()]);
+    }
+}

@@ -61,7 +61,7 @@ fn suggest(args: &PolicySuggestArgs) -> Result<Outcome> {
     let mut seen = BTreeSet::new();
     let mut columns = Vec::new();
     for job in &jobs {
-        let report = tio::csv::scan_file(job, &pipeline)?;
+        let report = tio::scan_file(job, &pipeline)?;
         for c in report.columns {
             let quasi = c.quasi_identifier;
             if (c.kind == ColumnKind::NotPersonal && !quasi) || !seen.insert(c.name.clone()) {

@@ -82,7 +82,7 @@ impl ScanRun {
             .map(|p| p.display().to_string())
             .collect();
         for job in &self.jobs {
-            report.push(tio::csv::scan_file(job, &pipeline)?);
+            report.push(tio::scan_file(job, &pipeline)?);
         }
         report.seconds = started.elapsed().as_secs_f64();
         let stdout = io::stdout();
@@ -117,7 +117,10 @@ fn print_human(out: &mut impl Write, report: &RunReport, sample: Option<u64>) ->
         print_file(out, file, sample)?;
     }
     for s in &report.skipped {
-        writeln!(out, "{s}: skipped (not .csv/.tsv, optionally .gz/.zst)")?;
+        writeln!(
+            out,
+            "{s}: skipped (not .csv/.tsv, optionally .gz/.zst, nor .parquet)"
+        )?;
     }
     let with = report
         .files
@@ -133,7 +136,12 @@ fn print_human(out: &mut impl Write, report: &RunReport, sample: Option<u64>) ->
 
 fn print_file(out: &mut impl Write, file: &FileReport, sample: Option<u64>) -> io::Result<()> {
     let f = &file.format;
-    let compression = f.compression.map(|c| format!("{c}, ")).unwrap_or_default();
+    let mut how = vec![f.format.to_string()];
+    how.extend(f.compression.clone());
+    how.extend(f.encoding.map(String::from));
+    if let Some(d) = &f.delimiter {
+        how.push(format!("delimiter \"{d}\""));
+    }
     let sampled = if sample.is_some_and(|n| file.records_in >= n) {
         " (sampled)"
     } else {
@@ -141,8 +149,11 @@ fn print_file(out: &mut impl Write, file: &FileReport, sample: Option<u64>) -> i
     };
     writeln!(
         out,
-        "{}: {}{}, delimiter \"{}\", {} records{}",
-        file.input, compression, f.encoding, f.delimiter, file.records_in, sampled
+        "{}: {}, {} records{}",
+        file.input,
+        how.join(", "),
+        file.records_in,
+        sampled
     )?;
     let width = file
         .columns

@@ -109,7 +109,7 @@ impl ScrubRun {
             .collect();
         for path in &self.skipped {
             eprintln!(
-                "tazala: {}: skipped, not written (not .csv/.tsv, optionally .gz/.zst)",
+                "tazala: {}: skipped, not written (not .csv/.tsv, optionally .gz/.zst, nor .parquet)",
                 path.display()
             );
         }
@@ -124,7 +124,7 @@ impl ScrubRun {
             if let Some(out) = &job.output {
                 tio::refuse_same_file(&job.input, out)?;
             }
-            report.push(tio::csv::scrub_file(job, &pipeline)?);
+            report.push(tio::scrub_file(job, &pipeline)?);
         }
         report.seconds = started.elapsed().as_secs_f64();
         if let Some(path) = &self.report {

@@ -448,10 +448,10 @@ fn plan_from_batch(
 fn format_report(open: &OpenCsv, job: &FileJob) -> FormatReport {
     FormatReport {
         format: "csv",
-        compression: job.format.compression.name(),
-        encoding: open.encoding.name(),
-        encoding_evidence: open.encoding_evidence,
-        delimiter: open.reader.dialect.delimiter_name(),
+        compression: job.format.compression.name().map(String::from),
+        encoding: Some(open.encoding.name()),
+        encoding_evidence: Some(open.encoding_evidence),
+        delimiter: Some(open.reader.dialect.delimiter_name()),
     }
 }
 
@@ -633,10 +633,10 @@ fn empty_report(job: &FileJob, output: Option<&Path>, started: Instant) -> FileR
         output: output.map(|o| o.display().to_string()),
         format: FormatReport {
             format: "csv",
-            compression: job.format.compression.name(),
-            encoding: "utf-8",
-            encoding_evidence: "empty file",
-            delimiter: ",".to_string(),
+            compression: job.format.compression.name().map(String::from),
+            encoding: None,
+            encoding_evidence: Some("empty file"),
+            delimiter: None,
         },
         records_in: 0,
         records_out: output.map(|_| 0),

@@ -10,6 +10,7 @@
 
 pub mod csv;
 pub mod encoding;
+pub mod parquet;
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -58,15 +59,30 @@ impl Compression {
     }
 }
 
-/// A file tazala can read, by name: `.csv` or `.tsv`, optionally followed by `.gz` or `.zst`.
+/// The table formats tazala reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    Csv,
+    Parquet,
+}
+
+/// A file tazala can read, by name: `.csv` or `.tsv`, optionally followed by `.gz` or `.zst`;
+/// `.parquet`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileFormat {
+    pub table: Table,
     pub compression: Compression,
 }
 
 impl FileFormat {
     pub fn of(path: &Path) -> Option<FileFormat> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".parquet") {
+            return Some(FileFormat {
+                table: Table::Parquet,
+                compression: Compression::None,
+            });
+        }
         let (stem, compression) = if let Some(s) = name.strip_suffix(".gz") {
             (s, Compression::Gzip)
         } else if let Some(s) = name.strip_suffix(".zst") {
@@ -74,7 +90,26 @@ impl FileFormat {
         } else {
             (name.as_str(), Compression::None)
         };
-        (stem.ends_with(".csv") || stem.ends_with(".tsv")).then_some(FileFormat { compression })
+        (stem.ends_with(".csv") || stem.ends_with(".tsv")).then_some(FileFormat {
+            table: Table::Csv,
+            compression,
+        })
+    }
+}
+
+/// Counts what is in one file without writing anything (`tazala scan`).
+pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<crate::report::FileReport> {
+    match job.format.table {
+        Table::Csv => csv::scan_file(job, pipeline),
+        Table::Parquet => parquet::scan_file(job, pipeline),
+    }
+}
+
+/// Scrubs one file into its output, in the input's format (`tazala scrub`).
+pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<crate::report::FileReport> {
+    match job.format.table {
+        Table::Csv => csv::scrub_file(job, pipeline),
+        Table::Parquet => parquet::scrub_file(job, pipeline),
     }
 }
 
@@ -123,10 +158,11 @@ pub struct AtomicOutput {
     temp: PathBuf,
     target: PathBuf,
     writer: Option<Box<dyn FinishWrite>>,
+    committed: bool,
 }
 
 /// A writer that must be finished (compression trailers) before the file is complete.
-pub trait FinishWrite: Write {
+pub trait FinishWrite: Write + Send {
     fn finish(self: Box<Self>) -> io::Result<File>;
 }
 
@@ -180,16 +216,28 @@ impl AtomicOutput {
             temp,
             target: target.to_path_buf(),
             writer: Some(writer),
+            committed: false,
         })
     }
 
     pub fn writer(&mut self) -> &mut dyn Write {
-        self.writer.as_mut().expect("not committed yet")
+        self.writer.as_mut().expect("writer not taken")
+    }
+
+    /// The writer, for an encoder that must own it; hand it back to
+    /// [`commit_with`](Self::commit_with).
+    pub fn take_writer(&mut self) -> Box<dyn FinishWrite> {
+        self.writer.take().expect("writer taken once")
     }
 
     /// Finishes the stream, syncs it and renames it onto the target.
     pub fn commit(mut self) -> Result<()> {
-        let writer = self.writer.take().expect("committed once");
+        let writer = self.take_writer();
+        self.commit_with(writer)
+    }
+
+    /// [`commit`](Self::commit) with the writer taken by [`take_writer`](Self::take_writer).
+    pub fn commit_with(mut self, writer: Box<dyn FinishWrite>) -> Result<()> {
         let file = writer
             .finish()
             .with_context(|| format!("cannot write {}", self.target.display()))?;
@@ -201,19 +249,19 @@ impl AtomicOutput {
                 self.target.display()
             )
         })?;
+        self.committed = true;
         Ok(())
     }
 }
 
 impl Drop for AtomicOutput {
     fn drop(&mut self) {
-        if self.writer.is_some() {
+        if !self.committed {
             self.writer = None;
             let _ = fs::remove_file(&self.temp);
         }
     }
 }
-
 /// The canonical form of a path that may not exist yet: its parent canonicalised.
 fn canonical_target(path: &Path) -> Option<PathBuf> {
     if let Ok(p) = path.canonicalize() {
@@ -257,7 +305,7 @@ pub fn list_jobs(input: &Path, output: Option<&Path>) -> Result<(Vec<FileJob>, V
     if !meta.is_dir() {
         let format = FileFormat::of(input).with_context(|| {
             format!(
-                "{}: not a supported file (.csv or .tsv, optionally .gz or .zst)",
+                "{}: not a supported file (.csv or .tsv, optionally .gz or .zst; .parquet)",
                 input.display()
             )
         })?;
@@ -349,7 +397,12 @@ mod tests {
         assert_eq!(f("a.csv"), Some(Compression::None));
         assert_eq!(f("A.CSV.GZ"), Some(Compression::Gzip));
         assert_eq!(f("a.tsv.zst"), Some(Compression::Zstd));
-        assert_eq!(f("a.parquet"), None);
+        assert_eq!(f("a.PARQUET"), Some(Compression::None));
+        assert_eq!(
+            FileFormat::of(Path::new("a.parquet")).unwrap().table,
+            Table::Parquet
+        );
+        assert_eq!(f("a.json"), None);
         assert_eq!(f("a.gz"), None);
     }
 
