@@ -241,20 +241,20 @@ pub fn unquote(raw: &[u8]) -> Cow<'_, [u8]> {
 
 /// Writes a changed value: quoted when the original was, or when it must be.
 pub fn write_field(out: &mut Vec<u8>, value: &[u8], was_quoted: bool, dialect: Dialect) {
-    let must = value
-        .iter()
-        .any(|&b| b == dialect.delimiter || b == Dialect::QUOTE || b == b'\n' || b == b'\r');
+    let must = memchr::memchr3(dialect.delimiter, Dialect::QUOTE, b'\n', value).is_some()
+        || memchr::memchr(b'\r', value).is_some();
     if !(must || was_quoted) {
         out.extend_from_slice(value);
         return;
     }
     out.push(Dialect::QUOTE);
-    for &b in value {
-        if b == Dialect::QUOTE {
-            out.push(b);
-        }
-        out.push(b);
+    let mut rest = value;
+    while let Some(i) = memchr::memchr(Dialect::QUOTE, rest) {
+        out.extend_from_slice(&rest[..=i]);
+        out.push(Dialect::QUOTE);
+        rest = &rest[i + 1..];
     }
+    out.extend_from_slice(rest);
     out.push(Dialect::QUOTE);
 }
 
@@ -723,7 +723,8 @@ fn process_batch(
                             changed.push(None);
                             continue;
                         }
-                        let value = view.encoding.decode(&unquote(raw)).into_owned();
+                        let unquoted = unquote(raw);
+                        let value = view.encoding.decode(&unquoted);
                         if writing {
                             let new = scrubber.scrub(col, &value, number, scratch, col_counts);
                             changed.push(new.map(|v| view.encoding.encode(&v).into_owned()));
