@@ -20,3 +20,4 @@ pub mod cli;
 pub mod cmd;
 pub mod detect;
 pub mod patterns;
+pub mod synth;
