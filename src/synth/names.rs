@@ -185,6 +185,70 @@ pub struct Person {
     surname: String,
     patronymic: Option<String>,
     latin: LatinScheme,
+    typing: Typing,
+}
+
+/// How the Cyrillic name reached the record (domain-kz.md, "Person names").
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Typing {
+    Clean,
+    /// Through a Windows-1251 file: every Kazakh letter became `?` (`Кенжег?л`).
+    Cp1251,
+    /// A Latin look-alike typed for the first Cyrillic а/е/о/с/р of the given name.
+    Homoglyph,
+}
+
+impl Typing {
+    fn random(rng: &mut Rng, kazakh_letters: bool) -> Self {
+        match rng.below(100) {
+            0..4 if kazakh_letters => Typing::Cp1251,
+            4..6 => Typing::Homoglyph,
+            _ => Typing::Clean,
+        }
+    }
+
+    fn apply(self, text: String, given: &str) -> String {
+        match self {
+            Typing::Clean => text,
+            Typing::Cp1251 => text
+                .chars()
+                .map(|c| {
+                    if "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c) {
+                        '?'
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+            Typing::Homoglyph => {
+                const PAIRS: [(char, char); 10] = [
+                    ('а', 'a'),
+                    ('е', 'e'),
+                    ('о', 'o'),
+                    ('с', 'c'),
+                    ('р', 'p'),
+                    ('А', 'A'),
+                    ('Е', 'E'),
+                    ('О', 'O'),
+                    ('С', 'C'),
+                    ('Р', 'P'),
+                ];
+                let Some(at) = text.find(given) else {
+                    return text;
+                };
+                let Some((i, c, latin)) = given.char_indices().find_map(|(i, c)| {
+                    PAIRS
+                        .iter()
+                        .find(|(cyr, _)| *cyr == c)
+                        .map(|(_, l)| (i, c, *l))
+                }) else {
+                    return text;
+                };
+                let pos = at + i;
+                format!("{}{latin}{}", &text[..pos], &text[pos + c.len_utf8()..])
+            }
+        }
+    }
 }
 
 fn last_char(s: &str) -> char {
@@ -312,6 +376,7 @@ impl Person {
             surname,
             patronymic,
             latin,
+            typing: Typing::random(rng, kk_letters),
         }
     }
 
@@ -351,6 +416,7 @@ impl Person {
             surname,
             patronymic,
             latin,
+            typing: Typing::random(rng, false),
         }
     }
 
@@ -413,7 +479,7 @@ impl Person {
             }
             Form::Any | Form::Latin => unreachable!("resolved above"),
         };
-        parts.join(" ")
+        self.typing.apply(parts.join(" "), &self.given)
     }
 
     /// The name with a Kazakh case suffix on its last word (`Айгерімге`, `Нұрланқызының`).
