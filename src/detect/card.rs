@@ -1,17 +1,256 @@
-//! Detector of payment card numbers.
+//! Detector of payment card numbers (PANs) in free text, whole or masked.
 //!
-//! Not written yet: reports nothing.
+//! What it is not: a validator of issued cards (Luhn and a brand prefix only say the number is
+//! well-formed), and not a detector of bank accounts: IBANs (`KZ86 125K …`), 12-digit IINs and
+//! phone numbers have other lengths or shapes and are left to their own detectors.
+//!
+//! | evidence | result | confidence | source |
+//! |---|---|---|---|
+//! | no ASCII digit in the text | nothing; one byte scan | — | performance rule, common brief |
+//! | 13–19 digits, as one block or in groups split by one kind of separator (space, `-`, no-break space) | candidate | — | ISO/IEC 7812-1 (PAN length) |
+//! | groups shaped like a card: 4-4-4-4, 4-4-4-4-3, 4-4-4-1…4 (all 4 but the last), Amex 4-6-5, 4-6-4, 4-4-5 | candidate; thousands (`4 111 111 …`) are not | — | how issuers emboss and print PANs |
+//! | Luhn check digit valid | required | — | ISO/IEC 7812-1 annex B |
+//! | prefix and length of a known brand (Visa 4; Mastercard 51–55, 2221–2720; Amex 34/37; Maestro; UnionPay 62; Mir 2200–2204; JCB 3528–3589; Discover 6011/644–649/65) | required | — | `patterns/card.toml` `[[brand]]`, IIN ranges published by the networks |
+//! | all of the above, grouped | card | 0.90 | the grouping itself says "card" |
+//! | all of the above, one block of digits | card | 0.80 | long order numbers pass Luhn + brand 1 time in ~40 |
+//! | card word (карта, картасы, card, Visa, Kaspi, …) within 40 characters | card | 0.97 grouped / 0.95 block | `patterns/card.toml` `context_words` |
+//! | masked: ≥ 4 visible leading digits of a known brand, the middle masked with `*` `X` `x` `•`, ≥ 4 visible trailing digits (`4400 43** **** 1234`) | card, normalised with `*` | 0.60 (0.80 with a card word) | PCI DSS 3.4 display format; with a name it still links a person's payments |
+//! | masked with only the last four visible (`**** **** **** 1234`) | nothing | — | the last four alone do not identify (PCI DSS allows printing them) |
+//! | letter, digit, `+`, or a decimal `.`/`,` glued to either end (`ID4111…`, `…,50`) | nothing | — | part of another token |
+//! | the preceding token ends in a digit (`KZ12 4111 …`: an IBAN printed in groups) | nothing | — | domain-kz.md: IBAN tails |
+//! | a card-shaped part of a longer grouped number (`1234 4111 … 1111 5678`) | nothing, unless the neighbours are short (`№ 12`, `12/25`) | — | long payment references |
+//!
+//! Normalised form: the digits without separators; for a masked card the visible digits with
+//! `*` for each masked position (`440043******1234`).
 
+use serde::Deserialize;
+
+use super::context::ContextWords;
 use super::{Detector, Finding, Kind};
 
+const RULES: &str = include_str!("../../patterns/card.toml");
+
+/// ISO/IEC 7812-1 allows 8–19 digits; cards in circulation use 13–19.
+const MIN_LEN: usize = 13;
+const MAX_LEN: usize = 19;
+/// Groups read from one run of digits before giving up on it (lists of grades, long tables of
+/// numbers).
+const MAX_GROUPS: usize = 24;
+/// Visible digits a masked card needs at each end.
+const MASKED_MIN_VISIBLE: usize = 4;
+const CONTEXT_WINDOW: usize = 40;
+
+const CONFIDENCE_GROUPED: f32 = 0.90;
+const CONFIDENCE_BLOCK: f32 = 0.80;
+const CONFIDENCE_GROUPED_CONTEXT: f32 = 0.97;
+const CONFIDENCE_BLOCK_CONTEXT: f32 = 0.95;
+const CONFIDENCE_MASKED: f32 = 0.60;
+const CONFIDENCE_MASKED_CONTEXT: f32 = 0.80;
+
+#[derive(Deserialize)]
+struct Rules {
+    context_words: Vec<String>,
+    brand: Vec<BrandRule>,
+}
+
+#[derive(Deserialize)]
+struct BrandRule {
+    name: String,
+    prefixes: Vec<String>,
+    lengths: Vec<usize>,
+}
+
+/// A brand's accepted prefixes and lengths.
+#[derive(Clone, Debug)]
+struct Brand {
+    ranges: Vec<PrefixRange>,
+    lengths: Vec<usize>,
+}
+
+/// An inclusive range of prefixes of `digits` digits (`2221-2720` → 2221..=2720, 4 digits).
+#[derive(Clone, Copy, Debug)]
+struct PrefixRange {
+    lo: u32,
+    hi: u32,
+    digits: usize,
+}
+
+impl PrefixRange {
+    fn parse(s: &str) -> Option<Self> {
+        let (lo, hi) = s.split_once('-').unwrap_or((s, s));
+        let (lo, hi) = (lo.trim(), hi.trim());
+        let digits = lo.len();
+        let valid =
+            |p: &str| !p.is_empty() && p.len() <= 6 && p.bytes().all(|b| b.is_ascii_digit());
+        if !valid(lo) || !valid(hi) || hi.len() != digits {
+            return None;
+        }
+        Some(PrefixRange {
+            lo: lo.parse().ok()?,
+            hi: hi.parse().ok()?,
+            digits,
+        })
+    }
+
+    fn matches(&self, positions: &[u8]) -> bool {
+        let Some(head) = positions.get(..self.digits) else {
+            return false;
+        };
+        if !head.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        let value = head
+            .iter()
+            .fold(0u32, |acc, &b| acc * 10 + u32::from(b - b'0'));
+        (self.lo..=self.hi).contains(&value)
+    }
+}
+
 /// Finds payment card numbers.
-#[derive(Clone, Debug, Default)]
-pub struct CardDetector {}
+#[derive(Clone, Debug)]
+pub struct CardDetector {
+    brands: Vec<Brand>,
+    words: ContextWords,
+}
+
+/// One group of a run: digits and mask characters between separators.
+#[derive(Clone, Copy, Debug, Default)]
+struct Group {
+    start: usize,
+    end: usize,
+    /// Positions (digits and mask characters), not bytes.
+    len: usize,
+    /// Runs on into a letter or a decimal part: never part of a card.
+    glued: bool,
+}
 
 impl CardDetector {
     /// The detector with the rules embedded from `patterns/card.toml`.
     pub fn builtin() -> Self {
-        CardDetector {}
+        let rules: Rules =
+            toml::from_str(RULES).expect("patterns/card.toml is embedded and parsed by tests");
+        let brands = rules
+            .brand
+            .into_iter()
+            .map(|b| Brand {
+                ranges: b
+                    .prefixes
+                    .iter()
+                    .map(|p| {
+                        PrefixRange::parse(p).unwrap_or_else(|| {
+                            panic!("patterns/card.toml: brand {}: bad prefix {p:?}", b.name)
+                        })
+                    })
+                    .collect(),
+                lengths: b.lengths,
+            })
+            .collect();
+        CardDetector {
+            brands,
+            words: ContextWords::new(&rules.context_words),
+        }
+    }
+
+    /// Whether `positions` (digits, then possibly `*`) starts with a prefix of a brand that
+    /// issues cards of this length.
+    fn has_brand(&self, positions: &[u8]) -> bool {
+        self.brands.iter().any(|b| {
+            b.lengths.contains(&positions.len()) && b.ranges.iter().any(|r| r.matches(positions))
+        })
+    }
+
+    /// Reads the run of digit groups starting at byte `start` (an ASCII digit), pushes the cards
+    /// in it and returns where scanning goes on.
+    fn scan_run(&self, text: &str, start: usize, out: &mut Vec<Finding>) -> usize {
+        // Most runs are dates, grades and amounts: too short to hold a card.
+        let (stretch_end, positions) = stretch(text.as_bytes(), start);
+        if positions < MIN_LEN {
+            return stretch_end;
+        }
+        if glued_before(text, start) || continues_code(text, start) {
+            return skip_token(text, start);
+        }
+        let mut groups = [Group::default(); MAX_GROUPS];
+        let n = read_groups(text, start, &mut groups);
+        let groups = &groups[..n];
+        // Leftmost-longest: each group belongs to at most one card.
+        let mut i = 0;
+        while i < n {
+            i = (i + 1..=n)
+                .rev()
+                .find_map(|j| {
+                    let f = self.card_in(text, groups, i, j)?;
+                    out.push(f);
+                    Some(j)
+                })
+                .unwrap_or(i + 1);
+        }
+        groups[n - 1].end
+    }
+
+    /// The card made of `groups[i..j]`, if it is one.
+    fn card_in(&self, text: &str, groups: &[Group], i: usize, j: usize) -> Option<Finding> {
+        let part = &groups[i..j];
+        let len: usize = part.iter().map(|g| g.len).sum();
+        if !(MIN_LEN..=MAX_LEN).contains(&len) || part.iter().any(|g| g.glued) {
+            return None;
+        }
+        // Inside a longer grouped number only short neighbours are allowed (`№ 12 …`, `… 12/25`).
+        let long_neighbour = |g: Option<&Group>| g.is_some_and(|g| g.len >= 4);
+        if long_neighbour(i.checked_sub(1).and_then(|k| groups.get(k)))
+            || long_neighbour(groups.get(j))
+        {
+            return None;
+        }
+        let mut lens = [0usize; MAX_GROUPS];
+        for (l, g) in lens.iter_mut().zip(part) {
+            *l = g.len;
+        }
+        if !is_card_grouping(&lens[..part.len()]) {
+            return None;
+        }
+        let (start, end) = (part[0].start, part[part.len() - 1].end);
+        let mut positions = [0u8; MAX_LEN];
+        let mut k = 0;
+        for c in text[start..end].chars() {
+            if c.is_ascii_digit() {
+                positions[k] = c as u8;
+                k += 1;
+            } else if is_mask(c) {
+                positions[k] = b'*';
+                k += 1;
+            }
+        }
+        let positions = &positions[..k];
+        let grouped = part.len() > 1;
+        let context = || self.words.around(text, start, end, CONTEXT_WINDOW);
+        let confidence = if positions.iter().all(u8::is_ascii_digit) {
+            if !luhn_valid(positions) || !self.has_brand(positions) {
+                return None;
+            }
+            match (grouped, context()) {
+                (true, true) => CONFIDENCE_GROUPED_CONTEXT,
+                (true, false) => CONFIDENCE_GROUPED,
+                (false, true) => CONFIDENCE_BLOCK_CONTEXT,
+                (false, false) => CONFIDENCE_BLOCK,
+            }
+        } else {
+            if !is_masked_pan(positions) || !self.has_brand(positions) {
+                return None;
+            }
+            if context() {
+                CONFIDENCE_MASKED_CONTEXT
+            } else {
+                CONFIDENCE_MASKED
+            }
+        };
+        Some(Finding {
+            start,
+            end,
+            kind: Kind::Card,
+            confidence,
+            normalized: String::from_utf8(positions.to_vec()).expect("ASCII digits and '*'"),
+        })
     }
 }
 
@@ -20,5 +259,395 @@ impl Detector for CardDetector {
         &[Kind::Card]
     }
 
-    fn find(&self, _text: &str, _out: &mut Vec<Finding>) {}
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(digit) = next_digit(bytes, i) {
+            i = self.scan_run(text, digit, out);
+        }
+    }
+}
+
+/// Index of the first ASCII digit at or after `from`. Eight bytes at a time: Cyrillic prose has
+/// few digits, and this loop is what the detector costs on it.
+fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        // Bit 7 of each byte is set iff that byte is in b'0'..=b'9' (a "has between" test that
+        // keeps bytes apart: no borrow or carry crosses a byte, bytes >= 0x80 are masked out).
+        let low = x & (ONES * 0x7F);
+        let digits = (ONES * (0x7F + 0x3A)).wrapping_sub(low)
+            & !x
+            & low.wrapping_add(ONES * (0x7F - 0x2F))
+            & (ONES * 0x80);
+        if digits != 0 {
+            return Some(i + digits.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|p| i + p)
+}
+
+/// The stretch of digits, masks and single separators starting at `start`, and how many digits
+/// and masks it holds: an upper bound of every run inside it, found with a byte loop.
+fn stretch(bytes: &[u8], start: usize) -> (usize, usize) {
+    let is_position = |b: u8| b.is_ascii_digit() || matches!(b, b'*' | b'X' | b'x');
+    let mut pos = start;
+    let mut positions = 0;
+    while let Some(&b) = bytes.get(pos) {
+        if is_position(b) {
+            positions += 1;
+            pos += 1;
+            continue;
+        }
+        // Separators and `•` (the only non-ASCII ones, all 2–3 bytes) may continue the stretch.
+        let width = match b {
+            b' ' | b'-' => 1,
+            0xC2 => 2,
+            0xE2 => 3,
+            _ => break,
+        };
+        if width == 3 && bytes.get(pos..pos + 3) == Some("•".as_bytes()) {
+            positions += 1;
+            pos += 3;
+            continue;
+        }
+        match bytes.get(pos + width) {
+            Some(&next) if is_position(next) || next == 0xE2 => pos += width,
+            _ => break,
+        }
+    }
+    (pos, positions)
+}
+
+/// Width in bytes of the digit or mask character at `pos`, if there is one.
+fn card_char_width(text: &str, pos: usize) -> Option<usize> {
+    match *text.as_bytes().get(pos)? {
+        b'0'..=b'9' | b'*' | b'X' | b'x' => Some(1),
+        _ if text[pos..].starts_with('•') => Some('•'.len_utf8()),
+        _ => None,
+    }
+}
+
+fn is_mask(c: char) -> bool {
+    matches!(c, '*' | 'X' | 'x' | '•')
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '\u{00A0}' | '\u{202F}')
+}
+
+/// Fills `groups` with the groups of the run at `start`; returns how many.
+fn read_groups(text: &str, start: usize, groups: &mut [Group; MAX_GROUPS]) -> usize {
+    let mut pos = start;
+    let mut sep = None;
+    let mut n = 0;
+    loop {
+        let group_start = pos;
+        let mut len = 0;
+        while let Some(w) = card_char_width(text, pos) {
+            pos += w;
+            len += 1;
+        }
+        groups[n] = Group {
+            start: group_start,
+            end: pos,
+            len,
+            glued: false,
+        };
+        n += 1;
+        if len > MAX_LEN || n == MAX_GROUPS {
+            break;
+        }
+        let Some(c) = text[pos..].chars().next() else {
+            break;
+        };
+        let after = pos + c.len_utf8();
+        if !is_separator(c) || sep.is_some_and(|s| s != c) || card_char_width(text, after).is_none()
+        {
+            break;
+        }
+        sep = Some(c);
+        pos = after;
+    }
+    groups[n - 1].glued = glued_after(text, groups[n - 1].end);
+    n
+}
+
+/// 4-4-4-4 and the like: every group 4 long but the last (1–4), or Amex/Diners-style
+/// 4-6-5 / 4-6-4, or 4-4-5; a single block is always fine.
+fn is_card_grouping(lens: &[usize]) -> bool {
+    match lens {
+        [] => false,
+        [_] | [4, 6, 5] | [4, 6, 4] | [4, 4, 5] => true,
+        [init @ .., last] => init.iter().all(|&l| l == 4) && (1..=4).contains(last),
+    }
+}
+
+/// Leading digits, a masked middle, trailing digits, with enough visible at each end.
+fn is_masked_pan(positions: &[u8]) -> bool {
+    let lead = positions.iter().take_while(|b| b.is_ascii_digit()).count();
+    let trail = positions
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    lead >= MASKED_MIN_VISIBLE
+        && trail >= MASKED_MIN_VISIBLE
+        && lead + trail < positions.len()
+        && positions[lead..positions.len() - trail]
+            .iter()
+            .all(|&b| b == b'*')
+}
+
+/// ISO/IEC 7812-1 annex B: double every second digit from the right.
+fn luhn_valid(digits: &[u8]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &b)| {
+            let d = u32::from(b - b'0');
+            match (i % 2, d * 2) {
+                (0, _) => d,
+                (_, dd) if dd > 9 => dd - 9,
+                (_, dd) => dd,
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+fn glued_before(text: &str, pos: usize) -> bool {
+    let mut head = text[..pos].chars().rev();
+    match head.next() {
+        Some('.' | ',') => head.next().is_some_and(|c| c.is_ascii_digit()),
+        Some(c) => c.is_alphanumeric() || c == '+' || is_combining_mark(c),
+        None => false,
+    }
+}
+
+fn glued_after(text: &str, pos: usize) -> bool {
+    let mut tail = text[pos..].chars();
+    match tail.next() {
+        Some('.' | ',') => tail.next().is_some_and(|c| c.is_ascii_digit()),
+        Some(c) => c.is_alphanumeric() || is_combining_mark(c),
+        None => false,
+    }
+}
+
+/// Whether the run at `pos` follows a token ending in a digit across one separator: the rest of
+/// an IBAN or a code printed in groups (`KZ12 4111 …`).
+fn continues_code(text: &str, pos: usize) -> bool {
+    let mut head = text[..pos].chars().rev();
+    head.next().is_some_and(is_separator) && head.next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// End of the letters-and-digits token at `pos`.
+fn skip_token(text: &str, pos: usize) -> usize {
+    let tail = &text[pos..];
+    pos + tail
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(tail.len(), |(i, _)| i)
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        CardDetector::builtin().find(text, &mut out);
+        out
+    }
+
+    fn spans(text: &str) -> Vec<&str> {
+        find(text).iter().map(|f| &text[f.start..f.end]).collect()
+    }
+
+    #[test]
+    fn rules_file_parses_and_every_brand_has_prefixes() {
+        let d = CardDetector::builtin();
+        assert!(d.brands.len() >= 8);
+        assert!(d.brands.iter().all(|b| !b.ranges.is_empty()));
+    }
+
+    #[test]
+    fn prefix_ranges_parse_and_match() {
+        let r = PrefixRange::parse("2221-2720").unwrap();
+        assert!(r.matches(b"2221000000000000"));
+        assert!(r.matches(b"2720999999999999"));
+        assert!(!r.matches(b"2220999999999999"));
+        assert!(!r.matches(b"2721000000000000"));
+        assert!(!r.matches(b"22"));
+        assert!(PrefixRange::parse("22-2720").is_none());
+        assert!(PrefixRange::parse("4a").is_none());
+    }
+
+    #[test]
+    fn luhn_matches_known_test_numbers() {
+        for n in [
+            "4111111111111111",
+            "5555555555554444",
+            "378282246310005",
+            "6011111111111117",
+            "4222222222222",
+        ] {
+            assert!(luhn_valid(n.as_bytes()), "{n}");
+        }
+        assert!(!luhn_valid(b"4111111111111112"));
+        assert!(!luhn_valid(b"4111111111111121"));
+    }
+
+    #[test]
+    fn finds_grouped_and_plain_cards_with_digits_as_normalized_form() {
+        let f = find("Карта 4111-1111-1111-1111");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].normalized, "4111111111111111");
+        assert_eq!(f[0].confidence, CONFIDENCE_GROUPED_CONTEXT);
+        let f = find("4111111111111111");
+        assert_eq!(f[0].confidence, CONFIDENCE_BLOCK);
+        assert_eq!(
+            find("4111 1111 1111 1111")[0].confidence,
+            CONFIDENCE_GROUPED
+        );
+        assert_eq!(
+            spans("no-break 4111\u{a0}1111\u{a0}1111\u{a0}1111."),
+            ["4111\u{a0}1111\u{a0}1111\u{a0}1111"]
+        );
+    }
+
+    #[test]
+    fn brand_and_length_must_agree() {
+        // Luhn-valid, but 16 digits on 34/37 is not an Amex, and 9 is no brand.
+        assert!(spans("3400000000000000").is_empty());
+        assert!(spans("9111111111111110").is_empty());
+        // 2200 is Mir; 2220 is neither Mir nor Mastercard.
+        assert_eq!(spans("2200000000000004").len(), 1);
+        assert!(spans("2220000000000000").is_empty());
+    }
+
+    #[test]
+    fn rejects_iins_phones_and_ibans() {
+        for text in [
+            "ИИН 871008401427",
+            "ИИН 8710 0840 1427",
+            "+7 701 123 45 67",
+            "87011234567",
+            "+77011234567 и 87011234567",
+            "8 701 123 45 67 / 8 702 123 45 67",
+            "KZ86125KZT5004100100",
+            "KZ12 4111 1111 1111 1111",
+            "wa.me/77011234567",
+        ] {
+            assert!(spans(text).is_empty(), "{text}: {:?}", spans(text));
+        }
+    }
+
+    #[test]
+    fn rejects_glued_and_oddly_grouped_numbers() {
+        for text in [
+            "ID4111111111111111",
+            "4111111111111111abc",
+            "4111111111111111руб",
+            "4111111111111111,50",
+            "0,4111111111111111",
+            "+4111111111111111",
+            "4 111 111 111 111 111",
+            "41 1111 1111 1111 11",
+            "4111  1111  1111  1111",
+            "1234 4111 1111 1111 1111 5678",
+            "41111111111111111111",
+        ] {
+            assert!(spans(text).is_empty(), "{text}: {:?}", spans(text));
+        }
+    }
+
+    #[test]
+    fn short_neighbours_do_not_hide_a_card() {
+        assert_eq!(
+            spans("№ 12 4111 1111 1111 1111 12/25"),
+            ["4111 1111 1111 1111"]
+        );
+        assert_eq!(
+            spans("4111 1111 1111 1111, 5555 5555 5555 4444"),
+            ["4111 1111 1111 1111", "5555 5555 5555 4444"]
+        );
+    }
+
+    #[test]
+    fn amex_and_nineteen_digit_groupings() {
+        assert_eq!(spans("3782 822463 10005"), ["3782 822463 10005"]);
+        assert_eq!(
+            spans("6304 0000 0000 0000 018"),
+            ["6304 0000 0000 0000 018"]
+        );
+    }
+
+    #[test]
+    fn masked_cards_need_brand_and_both_ends_visible() {
+        let f = find("4400 43** **** 1234");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].normalized, "440043******1234");
+        assert_eq!(f[0].confidence, CONFIDENCE_MASKED);
+        assert_eq!(
+            find("карта 4400 43•• •••• 1234")[0].confidence,
+            CONFIDENCE_MASKED_CONTEXT
+        );
+        for text in [
+            "**** **** **** 1234",
+            "4400 43** **** ****",
+            "4400 4*3* **** 1234",
+            "9400 43** **** 1234",
+            "440 043** **** 1234",
+            "4400 43** **** 12345",
+        ] {
+            assert!(spans(text).is_empty(), "{text}: {:?}", spans(text));
+        }
+    }
+
+    #[test]
+    fn spans_fall_on_char_boundaries_in_cyrillic_text() {
+        let text = "Оплата картой «4111 1111 1111 1111» принята";
+        let f = find(text);
+        assert_eq!(f.len(), 1);
+        assert_eq!(&text[f[0].start..f[0].end], "4111 1111 1111 1111");
+    }
+
+    #[test]
+    fn next_digit_agrees_with_a_plain_search() {
+        let text = "абв 7 «А» ¹²³ ٣ x9/0:@ ÿ0 ".repeat(3);
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() {
+            let plain = bytes[from..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|p| from + p);
+            assert_eq!(next_digit(bytes, from), plain, "from {from}");
+        }
+        for b in 0..=255u8 {
+            let chunk = [b'a', b'a', b'a', b'a', b'a', b'a', b'a', b];
+            assert_eq!(
+                next_digit(&chunk, 0).is_some(),
+                b.is_ascii_digit(),
+                "byte {b:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_without_digits_yields_nothing() {
+        assert!(spans("Оплата картой Visa, номер не указан").is_empty());
+    }
 }

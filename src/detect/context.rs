@@ -1,11 +1,11 @@
 //! Context words: the words around a candidate that make it more (ИИН, тел.) or less (Заказ №,
 //! договор) likely to be personal data.
 //!
-//! Words come from `patterns/` and are matched case-insensitively (full Unicode lower-casing, so
-//! Cyrillic and Kazakh letters fold too) as whole words: a word must not be glued to a letter or
-//! digit on either side, so `инн` does not match inside `Иннокентий`. Only the short window next
-//! to a candidate is ever lower-cased, which keeps the cost proportional to the candidates, not
-//! to the text.
+//! Words come from `patterns/` and are matched as whole words: a word must not be glued to a
+//! letter or digit on either side, so `инн` does not match inside `Иннокентий`. Case: ASCII
+//! letters in any case, other letters (Cyrillic, Kazakh) as written in lower case, UPPER CASE or
+//! Title case — the three forms people type. The automaton holds all three forms, so a lookup
+//! never allocates or lower-cases the text: detectors call it for every candidate.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -22,17 +22,25 @@ impl ContextWords {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let lowered: Vec<String> = words
-            .into_iter()
-            .map(|w| w.as_ref().trim().to_lowercase())
-            .filter(|w| !w.is_empty())
-            .collect();
-        if lowered.is_empty() {
+        let mut forms: Vec<String> = Vec::new();
+        for word in words {
+            let lower = word.as_ref().trim().to_lowercase();
+            if lower.is_empty() {
+                continue;
+            }
+            forms.push(lower.to_uppercase());
+            forms.push(title_case(&lower));
+            forms.push(lower);
+        }
+        forms.sort();
+        forms.dedup();
+        if forms.is_empty() {
             return ContextWords { matcher: None };
         }
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(&lowered)
+            .ascii_case_insensitive(true)
+            .build(&forms)
             .expect("context words compile: they are plain literals");
         ContextWords {
             matcher: Some(matcher),
@@ -44,16 +52,12 @@ impl ContextWords {
         self.find_in(text).is_some()
     }
 
-    /// Byte span of the last whole-word occurrence in `text` (spans refer to the lower-cased
-    /// text, which may differ in length from `text`; callers use it only to measure distance).
+    /// Byte span in `text` of the last whole-word occurrence.
     pub fn find_in(&self, text: &str) -> Option<(usize, usize)> {
         let matcher = self.matcher.as_ref()?;
-        let lowered = text.to_lowercase();
         let mut last = None;
-        for m in matcher.find_iter(&lowered) {
-            if is_word_boundary_before(&lowered, m.start())
-                && is_word_boundary_after(&lowered, m.end())
-            {
+        for m in matcher.find_iter(text) {
+            if is_word_boundary_before(text, m.start()) && is_word_boundary_after(text, m.end()) {
                 last = Some((m.start(), m.end()));
             }
         }
@@ -75,6 +79,14 @@ impl ContextWords {
     pub fn around(&self, text: &str, start: usize, end: usize, max_chars: usize) -> bool {
         self.before(text, start, max_chars) || self.after(text, end, max_chars)
     }
+}
+
+fn title_case(lower: &str) -> String {
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The at most `max_chars` characters of `text` that end at byte `pos`.
@@ -124,6 +136,17 @@ mod tests {
         assert!(w.occurs_in("his IIN is"));
         assert!(!w.occurs_in("Иннокентий"));
         assert!(!w.occurs_in("ИИНН"));
+        assert!(w.occurs_in("Жсн: "));
+        assert!(w.occurs_in("Iin"));
+        assert!(w.occurs_in("iIN"));
+    }
+
+    #[test]
+    fn spans_refer_to_the_text_searched() {
+        let w = ContextWords::new(["тел"]);
+        let text = "Тел. и ещё ТЕЛ 8";
+        let (s, e) = w.find_in(text).unwrap();
+        assert_eq!(&text[s..e], "ТЕЛ");
     }
 
     #[test]

@@ -1,17 +1,153 @@
-//! Detector of e-mail addresses.
+//! Detector of e-mail addresses in free text.
 //!
-//! Not written yet: reports nothing.
+//! A pragmatic subset of RFC 5322 `addr-spec`: the dot-atom forms people actually type, with
+//! internationalised (Cyrillic, Kazakh) local parts and domains. Quoted local parts
+//! (`"a b"@x.kz`), address literals (`a@[10.0.0.1]`) and comments are not recognised: they do
+//! not occur in LMS exports. What it is not: a validator (it does not ask whether a mailbox
+//! exists) and not an IDNA implementation (`почта.рф` and its punycode `xn--80a1acny.xn--p1ai`
+//! stay two different values).
+//!
+//! | evidence | result | confidence | source |
+//! |---|---|---|---|
+//! | no `@` in the text | nothing; one `memchr` pass | — | performance rule, common brief |
+//! | local part: letters (any script), digits, `.` `_` `%` `+` `-`; 1–64 bytes; leading `.` `+` `-` dropped (bullets, punctuation) | candidate | — | RFC 5322 §3.4.1 dot-atom, RFC 5321 §4.5.3.1.1 (64), RFC 6531 (non-ASCII) |
+//! | domain: ≥ 2 labels of letters (any script) / digits / inner `-`, each ≤ 63 bytes, total ≤ 253; trailing `.` `-` left outside the span | candidate | — | RFC 1035 §2.3.4, RFC 5890 (IDN labels) |
+//! | top-level label: ≥ 2 letters (`kz`, `рф`, `қаз`) or punycode `xn--…` | email | 0.95 | IANA root zone: no TLD has digits except `xn--` ones |
+//! | the local part has non-ASCII letters (`директор@почта.рф`) | email | 0.85 | RFC 6531; rare in practice |
+//! | top-level label is a file extension (`logo@2x.png`) | not an email | — | `patterns/email.toml` `file_extensions` |
+//! | `@` inside a URL authority (`https://user:pw@host/…`) | not an email: URL credentials | — | RFC 3986 §3.2.1 userinfo |
+//! | address in a URL path or query (`…?email=a@b.kz`) | email | 0.95 | it is still a person's address |
+//! | `@handle` alone, `http://site.kz/@page` (nothing or `/` before `@`) | not an email | — | no local part |
+//! | `mailto:` before the address | email, `mailto:` outside the span | 0.95 | RFC 6068; span rule, common brief |
+//!
+//! Normalised form (what pseudonyms are computed over): the domain lower-cased (Unicode
+//! lower-casing for IDN), the local part lower-cased only for the providers in
+//! `patterns/email.toml` (`case_insensitive_domains`, and `*.edu.kz` via
+//! `case_insensitive_suffixes`); RFC 5321 lets other servers treat case as significant, so their
+//! local parts are kept as written. Gmail dots are never removed.
+
+use std::collections::HashSet;
+
+use memchr::memchr_iter;
+use serde::Deserialize;
 
 use super::{Detector, Finding, Kind};
 
+const RULES: &str = include_str!("../../patterns/email.toml");
+
+/// Confidence of an ordinary address.
+const CONFIDENCE: f32 = 0.95;
+/// Confidence when the local part holds non-ASCII letters: allowed (RFC 6531) but rare, so a
+/// glued word is a likelier explanation than for ASCII.
+const CONFIDENCE_INTL_LOCAL: f32 = 0.85;
+/// RFC 5321 §4.5.3.1.1.
+const MAX_LOCAL: usize = 64;
+/// Leading `.` `+` `-` tolerated before a local part (bullets, ellipses).
+const MAX_LOCAL_TRIM: usize = 8;
+/// RFC 1035 §2.3.4.
+const MAX_LABEL: usize = 63;
+const MAX_DOMAIN: usize = 253;
+/// How far back to look for a URL scheme (`://`) in the token before an address.
+const MAX_URL_LOOKBACK: usize = 512;
+
+#[derive(Deserialize)]
+struct Rules {
+    case_insensitive_domains: Vec<String>,
+    case_insensitive_suffixes: Vec<String>,
+    file_extensions: Vec<String>,
+}
+
 /// Finds e-mail addresses.
-#[derive(Clone, Debug, Default)]
-pub struct EmailDetector {}
+#[derive(Clone, Debug)]
+pub struct EmailDetector {
+    case_insensitive_domains: HashSet<String>,
+    /// Stored with a leading dot (`.edu.kz`) so a suffix match falls on a label boundary.
+    case_insensitive_suffixes: Vec<String>,
+    file_extensions: HashSet<String>,
+}
 
 impl EmailDetector {
     /// The detector with the rules embedded from `patterns/email.toml`.
     pub fn builtin() -> Self {
-        EmailDetector {}
+        let rules: Rules =
+            toml::from_str(RULES).expect("patterns/email.toml is embedded and parsed by tests");
+        let lower = |v: Vec<String>| v.into_iter().map(|s| s.trim().to_lowercase());
+        EmailDetector {
+            case_insensitive_domains: lower(rules.case_insensitive_domains).collect(),
+            case_insensitive_suffixes: lower(rules.case_insensitive_suffixes)
+                .map(|s| format!(".{}", s.trim_start_matches('.')))
+                .collect(),
+            file_extensions: lower(rules.file_extensions).collect(),
+        }
+    }
+
+    /// Whether the provider of `domain` (lower-cased) ignores the case of local parts.
+    fn ignores_local_case(&self, domain: &str) -> bool {
+        self.case_insensitive_domains.contains(domain)
+            || self
+                .case_insensitive_suffixes
+                .iter()
+                .any(|s| domain.ends_with(s.as_str()) || domain == &s[1..])
+    }
+
+    /// The address around the `@` at byte `at`, if there is one. `floor` is the end of the
+    /// previous finding: a local part never reaches back into it.
+    fn address_at(&self, text: &str, at: usize, floor: usize) -> Option<Finding> {
+        let start = local_start(text, at, floor)?;
+        let local = &text[start..at];
+        if local.len() > MAX_LOCAL || before_is(text, start, |c| c == '@') {
+            return None;
+        }
+        if in_url_authority(text, start) {
+            return None;
+        }
+        let end = domain_end(text, at + 1);
+        let domain = &text[at + 1..end];
+        if !self.valid_domain(domain) || after_is(text, end, |c| c == '@') {
+            return None;
+        }
+        let domain_lc = domain.to_lowercase();
+        let local_norm = if self.ignores_local_case(&domain_lc) {
+            local.to_lowercase()
+        } else {
+            local.to_owned()
+        };
+        let confidence = if local.is_ascii() {
+            CONFIDENCE
+        } else {
+            CONFIDENCE_INTL_LOCAL
+        };
+        Some(Finding {
+            start,
+            end,
+            kind: Kind::Email,
+            confidence,
+            normalized: format!("{local_norm}@{domain_lc}"),
+        })
+    }
+
+    fn valid_domain(&self, domain: &str) -> bool {
+        if domain.len() > MAX_DOMAIN {
+            return false;
+        }
+        let mut labels = 0;
+        let mut last = "";
+        for label in domain.split('.') {
+            if label.is_empty()
+                || label.len() > MAX_LABEL
+                || label.starts_with('-')
+                || label.ends_with('-')
+            {
+                return false;
+            }
+            labels += 1;
+            last = label;
+        }
+        labels >= 2 && is_top_level(last) && !self.is_file_extension(last)
+    }
+
+    fn is_file_extension(&self, tld: &str) -> bool {
+        tld.is_ascii() && self.file_extensions.contains(&tld.to_ascii_lowercase())
     }
 }
 
@@ -20,5 +156,268 @@ impl Detector for EmailDetector {
         &[Kind::Email]
     }
 
-    fn find(&self, _text: &str, _out: &mut Vec<Finding>) {}
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        let mut floor = 0;
+        for at in memchr_iter(b'@', text.as_bytes()) {
+            if at < floor {
+                continue;
+            }
+            if let Some(f) = self.address_at(text, at, floor) {
+                floor = f.end;
+                out.push(f);
+            }
+        }
+    }
+}
+
+fn is_local_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '.' | '_' | '%' | '+' | '-')
+}
+
+fn is_domain_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '.' | '-')
+}
+
+/// Combining diacritics: `й` and `ё` may arrive decomposed (domain-kz.md, names).
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+/// Start of the local part ending at `at`, after dropping leading `.` `+` `-`. A run of local
+/// characters longer than any local part (a glued blob) gives `None` without reading it all.
+fn local_start(text: &str, at: usize, floor: usize) -> Option<usize> {
+    let head = &text[floor..at];
+    let mut run = None;
+    for (n, (i, c)) in head.char_indices().rev().enumerate() {
+        if !is_local_char(c) {
+            break;
+        }
+        if n >= MAX_LOCAL + MAX_LOCAL_TRIM {
+            return None;
+        }
+        run = Some(floor + i);
+    }
+    let run = run?;
+    let trimmed = text[run..at].trim_start_matches(['.', '+', '-']);
+    if trimmed.is_empty() {
+        None
+    } else {
+        Some(at - trimmed.len())
+    }
+}
+
+/// End of the domain that starts at `from`, trailing `.` and `-` excluded (sentence ends).
+fn domain_end(text: &str, from: usize) -> usize {
+    let tail = &text[from..];
+    let run = tail
+        .char_indices()
+        .find(|&(_, c)| !is_domain_char(c))
+        .map_or(tail.len(), |(i, _)| i);
+    let domain = tail[..run].trim_end_matches(['.', '-']);
+    from + domain.len() - glued_to_top_level(domain)
+}
+
+/// Bytes at the end of `domain` that are a word glued to an ASCII top-level label
+/// (`mail.ruпишите`): registries forbid labels mixing scripts. A look-alike letter typed in the
+/// other script (`mail.rу` with Cyrillic `у`) leaves the label too short once cut, and is kept.
+fn glued_to_top_level(domain: &str) -> usize {
+    let tld = domain.rsplit('.').next().unwrap_or(domain);
+    let ascii_len = tld
+        .char_indices()
+        .find(|&(_, c)| !c.is_ascii())
+        .map_or(tld.len(), |(i, _)| i);
+    if ascii_len >= 2
+        && ascii_len < tld.len()
+        && tld[..ascii_len].bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        tld.len() - ascii_len
+    } else {
+        0
+    }
+}
+
+/// The last label of a domain: letters only (any script), or an IDNA `xn--` label.
+fn is_top_level(label: &str) -> bool {
+    let punycode = label.len() > 4
+        && label[..4].eq_ignore_ascii_case("xn--")
+        && label[4..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    punycode || (label.chars().count() >= 2 && label.chars().all(char::is_alphabetic))
+}
+
+/// Whether the local part starting at `start` sits in the authority of a URL
+/// (`scheme://user:password@host`): those are credentials, not a mailbox.
+fn in_url_authority(text: &str, start: usize) -> bool {
+    let mut from = start.saturating_sub(MAX_URL_LOOKBACK);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let head = &text[from..start];
+    let token = head
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '(' | '['))
+        .map_or(head, |i| &head[i + 1..]);
+    match token.rfind("://") {
+        Some(i) => !token[i + 3..].contains(['/', '?', '#']),
+        None => false,
+    }
+}
+
+fn before_is(text: &str, pos: usize, pred: impl Fn(char) -> bool) -> bool {
+    text[..pos].chars().next_back().is_some_and(pred)
+}
+
+fn after_is(text: &str, pos: usize, pred: impl Fn(char) -> bool) -> bool {
+    text[pos..].chars().next().is_some_and(pred)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        EmailDetector::builtin().find(text, &mut out);
+        out.into_iter()
+            .map(|f| (text[f.start..f.end].to_owned(), f.normalized))
+            .collect()
+    }
+
+    fn spans(text: &str) -> Vec<String> {
+        find(text).into_iter().map(|(s, _)| s).collect()
+    }
+
+    #[test]
+    fn rules_file_parses() {
+        let d = EmailDetector::builtin();
+        assert!(d.case_insensitive_domains.contains("mail.ru"));
+        assert!(d.file_extensions.contains("png"));
+    }
+
+    #[test]
+    fn finds_plain_addresses_without_trailing_punctuation() {
+        assert_eq!(spans("пишите: ivan@mail.ru."), ["ivan@mail.ru"]);
+        assert_eq!(spans("(a.b@c-d.kz), ok"), ["a.b@c-d.kz"]);
+        assert_eq!(spans("x@y.kz-"), ["x@y.kz"]);
+        assert_eq!(spans("mailto:ivan@mail.ru"), ["ivan@mail.ru"]);
+        assert_eq!(spans("a@b.kz,c@d.kz"), ["a@b.kz", "c@d.kz"]);
+    }
+
+    #[test]
+    fn drops_leading_bullets_and_dots() {
+        assert_eq!(spans("-ivan@mail.ru"), ["ivan@mail.ru"]);
+        assert_eq!(spans("...ivan@mail.ru"), ["ivan@mail.ru"]);
+        assert_eq!(spans("+tag@mail.ru"), ["tag@mail.ru"]);
+        assert!(spans("+@mail.ru").is_empty());
+    }
+
+    #[test]
+    fn accepts_plus_tags_and_idn() {
+        assert_eq!(spans("a+lms@gmail.com"), ["a+lms@gmail.com"]);
+        assert_eq!(spans("директор@почта.рф"), ["директор@почта.рф"]);
+        assert_eq!(spans("oqushy@мектеп.қаз"), ["oqushy@мектеп.қаз"]);
+        assert_eq!(
+            spans("u@xn--80a1acny.xn--p1ai"),
+            ["u@xn--80a1acny.xn--p1ai"]
+        );
+    }
+
+    #[test]
+    fn normalizes_domain_always_and_local_for_known_providers() {
+        assert_eq!(find("Ivan.Petrov@Mail.RU")[0].1, "ivan.petrov@mail.ru");
+        assert_eq!(find("I.Petrov@GMAIL.com")[0].1, "i.petrov@gmail.com");
+        assert_eq!(
+            find("A.Nurlanova@School12.EDU.kz")[0].1,
+            "a.nurlanova@school12.edu.kz"
+        );
+        assert_eq!(find("Ivan@Company.KZ")[0].1, "Ivan@company.kz");
+        assert_eq!(find("Директор@ПОЧТА.РФ")[0].1, "Директор@почта.рф");
+        // edu.kz itself, but not a domain merely ending in the letters "edu.kz".
+        assert_eq!(find("A@EDU.KZ")[0].1, "a@edu.kz");
+        assert_eq!(find("A@myedu.kz")[0].1, "A@myedu.kz");
+    }
+
+    #[test]
+    fn a_word_glued_to_the_top_level_label_is_left_out() {
+        let got = find("ivan@mail.ruпишите");
+        assert_eq!(
+            got,
+            [("ivan@mail.ru".to_owned(), "ivan@mail.ru".to_owned())]
+        );
+        // A look-alike Cyrillic letter inside the label is typed, not glued: keep it.
+        assert_eq!(spans("ivan@mail.rу"), ["ivan@mail.rу"]);
+        assert_eq!(spans("a@мектеп.қаз"), ["a@мектеп.қаз"]);
+    }
+
+    #[test]
+    fn a_long_glued_run_is_not_read_to_its_start() {
+        let blob = "a".repeat(10_000);
+        assert!(spans(&format!("{blob}@mail.ru")).is_empty());
+    }
+
+    #[test]
+    fn non_ascii_local_part_is_less_certain() {
+        let mut out = Vec::new();
+        let d = EmailDetector::builtin();
+        d.find("директор@почта.рф и ivan@mail.ru", &mut out);
+        assert_eq!(out[0].confidence, CONFIDENCE_INTL_LOCAL);
+        assert_eq!(out[1].confidence, CONFIDENCE);
+    }
+
+    #[test]
+    fn rejects_url_credentials_but_not_addresses_in_a_query() {
+        assert!(spans("https://user@host.kz/p").is_empty());
+        assert!(spans("ftp://user:pw@files.kz").is_empty());
+        assert!(spans("http://site.kz/@page").is_empty());
+        assert_eq!(
+            spans("https://x.kz/reset?email=aigul@mail.ru"),
+            ["aigul@mail.ru"]
+        );
+    }
+
+    #[test]
+    fn rejects_handles_file_names_and_bad_domains() {
+        for text in [
+            "@aigerim_k",
+            "logo@2x.png",
+            "photo@large.JPG",
+            "root@localhost",
+            "ivan@mail",
+            "ivan@mail.r",
+            "admin@10.0.0.1",
+            "ivan@@mail.ru",
+            "a @ b.kz",
+            "ivan@mail..ru",
+            "ivan@-mail.ru",
+            "ivan@.mail.ru",
+            "a@b.kz@c.kz",
+            "a@b@c.kz",
+        ] {
+            assert!(spans(text).is_empty(), "{text}: {:?}", spans(text));
+        }
+    }
+
+    #[test]
+    fn enforces_length_limits() {
+        let long_local = "a".repeat(65);
+        assert!(spans(&format!("{long_local}@mail.ru")).is_empty());
+        let ok_local = "a".repeat(64);
+        assert_eq!(spans(&format!("{ok_local}@mail.ru")).len(), 1);
+        let long_label = "b".repeat(64);
+        assert!(spans(&format!("a@{long_label}.kz")).is_empty());
+    }
+
+    #[test]
+    fn spans_fall_on_char_boundaries_in_cyrillic_text() {
+        let text = "Почта:ivan@mail.ru—звоните";
+        let mut out = Vec::new();
+        EmailDetector::builtin().find(text, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(&text[out[0].start..out[0].end], "ivan@mail.ru");
+    }
+
+    #[test]
+    fn text_without_at_sign_yields_nothing() {
+        assert!(spans("Обычный текст без адресов. ivan mail.ru").is_empty());
+    }
 }
