@@ -15,14 +15,15 @@
 //! | `{bin_ctx}` / `{bin}` | `БИН 940140000385` / the number | bin |
 //! | `{phone}` / `{phone_bare}` | every written form, after a phone word / without one | phone |
 //! | `{phone:log}` `{phone:csv}` `{phone:wa}` | forms of log lines, exported columns, `wa.me/` | phone |
-//! | `{email}` `{email:2}` `{email:any}` | person 1's, person 2's (or an office's), anyone's | email |
+//! | `{email}` `{email:2}` `{email:any}` `{email:again}` | person 1's, person 2's (or an office's), anyone's, the last one again | email |
 //! | `{tg_ctx}` / `{tg}` | `телеграм @handle` / `@handle` | messenger on `@handle` |
 //! | `{tme}` | `t.me/handle`, `https://t.me/handle` | messenger |
 //! | `{card}` | Luhn-valid card number | card |
+//! | `{masked_card}` | `4400 43** **** 1234` (a card finding) or `**** 1234` (not) | card on the first form |
 //! | `{name:FORM.CASE}` `{name2:…}` | person 1 or 2; FORM fio fi if io init initf first last patr caps lat any; CASE gen dat acc ins pre (Russian) or kgen kdat kacc kloc kabl kins (Kazakh) | name |
 //! | `{g:m\|f}` `{g2:m\|f}` | the word agreeing with person 1's / 2's sex | — |
 //! | `{=a\|b\|c}` | one of the alternatives | — |
-//! | `{order}` `{contract}` `{ref12}` `{ts12}` `{iban}` `{badphone}` `{url_at}` `{mention}` `{file_at}` `{pkg_at}` `{masked_card}` | look-alikes that are not personal data | — |
+//! | `{order}` `{contract}` `{ref12}` `{ts12}` `{iban}` `{badphone}` `{url_at}` `{mention}` `{file_at}` `{pkg_at}` | look-alikes that are not personal data | — |
 //! | `{amount}` `{amount_raw}` `{date}` `{time}` `{datetime}` `{isots}` `{class}` `{room}` `{course}` `{code}` `{city}` `{school}` `{address}` `{org}` `{sid}` `{ip}` `{ticket}` `{grade}` `{num}` | ordinary record content | — |
 //!
 //! With planting off, personal slots and look-alikes write a neutral filler (`—`, `оқушы`), so
@@ -84,6 +85,8 @@ enum Slot {
     Bin,
     Phone(PhoneStyle),
     Email(Who),
+    /// The last email written again (`<a href="mailto:x">x</a>`).
+    EmailAgain,
     TgCtx,
     Tg,
     Tme,
@@ -197,6 +200,7 @@ impl Slot {
             ("email", "") => Slot::Email(Who::First),
             ("email", "2") => Slot::Email(Who::Second),
             ("email", "any") => Slot::Email(Who::Anyone),
+            ("email", "again") => Slot::EmailAgain,
             ("tg_ctx", "") => Slot::TgCtx,
             ("tg", "") => Slot::Tg,
             ("tme", "") => Slot::Tme,
@@ -315,6 +319,7 @@ pub struct Filler<'r> {
     lang: Lang,
     plant: bool,
     people: [Option<Person>; 2],
+    last_email: Option<String>,
     pub text: String,
     pub labels: Vec<Label>,
 }
@@ -326,6 +331,7 @@ impl<'r> Filler<'r> {
             lang,
             plant,
             people: [None, None],
+            last_email: None,
             text: String::with_capacity(256),
             labels: Vec::new(),
         }
@@ -445,9 +451,18 @@ impl<'r> Filler<'r> {
         match slot {
             Slot::IinCtx => {
                 let w = self.word(
-                    &["ИИН ", "ИИН ", "ИИН: ", "ИИН: ", "иин ", "ИИН - ", "ИНН "],
-                    &["ЖСН ", "ЖСН: ", "ЖСН: ", "ИИН "],
-                    &["IIN ", "IIN: "],
+                    &[
+                        "ИИН ",
+                        "ИИН ",
+                        "ИИН: ",
+                        "ИИН: ",
+                        "иин ",
+                        "ИИН - ",
+                        "ИНН ",
+                        "ИИН:",
+                    ],
+                    &["ЖСН ", "ЖСН: ", "ЖСН: ", "ИИН ", "ЖСН:"],
+                    &["IIN ", "IIN: ", "IIN:"],
                 );
                 self.push(w);
                 let roll = self.rng.below(100);
@@ -501,7 +516,12 @@ impl<'r> Filler<'r> {
             Slot::Email(who) => {
                 let email = self.email(who);
                 self.push_labelled(Kind::Email, &email);
+                self.last_email = Some(email);
             }
+            Slot::EmailAgain => match self.last_email.clone() {
+                Some(email) => self.push_labelled(Kind::Email, &email),
+                None => self.slot(Slot::Email(Who::First)),
+            },
             Slot::TgCtx => {
                 let w = self.word(
                     &[
@@ -615,10 +635,10 @@ impl<'r> Filler<'r> {
                 ]);
                 self.push(v);
             }
-            Slot::MaskedCard => {
-                let v = values::masked_card(self.rng);
-                self.push(&v);
-            }
+            Slot::MaskedCard => match values::masked_card(self.rng) {
+                (v, true) => self.push_labelled(Kind::Card, &v),
+                (v, false) => self.push(&v),
+            },
             _ => self.background(slot),
         }
     }

@@ -348,6 +348,7 @@ pub fn write_phone(rng: &mut Rng, p: &Phone, style: PhoneStyle) -> Written {
             format!("+7 {code} {dashed}"),
             format!("8 {code} {dashed}"),
             format!("+7 ({code}) {spaced}"),
+            format!("8({code}){dashed}"),
         ]
     } else {
         vec![
@@ -362,7 +363,13 @@ pub fn write_phone(rng: &mut Rng, p: &Phone, style: PhoneStyle) -> Written {
             format!("+7({code}){compact}"),
         ]
     };
-    Written::whole(rng.pick(&forms).clone())
+    let form = rng.pick(&forms).clone();
+    // Text pasted from Word or Excel keeps its no-break spaces.
+    Written::whole(if rng.chance(3) {
+        form.replace(' ', "\u{a0}")
+    } else {
+        form
+    })
 }
 
 /// Numbers that look like phones but are not valid ones (domain-kz.md "Not phones"): zone 6xx
@@ -574,23 +581,30 @@ pub fn card(rng: &mut Rng) -> String {
     let n = format!("{body}{}", luhn_check_digit(&body));
     let groups = [&n[..4], &n[4..8], &n[8..12], &n[12..]];
     match rng.below(100) {
-        0..62 => groups.join(" "),
+        0..60 => groups.join(" "),
+        60..62 => groups.join("\u{a0}"),
         62..88 => n,
         _ => groups.join("-"),
     }
 }
 
-/// A card as receipts print it: only the last four digits (not personal data on its own).
-pub fn masked_card(rng: &mut Rng) -> String {
+/// A card as receipts print it, and whether it is still a card finding: with the issuer's
+/// first digits and the last four visible (`4400 43** **** 1234`, PCI DSS display format) it
+/// links a person's payments and the card detector reports it; the last four alone
+/// (`**** 1234`) do not identify anyone.
+pub fn masked_card(rng: &mut Rng) -> (String, bool) {
     let last4 = digits(rng, 4);
     match rng.below(4) {
-        0 => format!("**** {last4}"),
-        1 => format!("*{last4}"),
+        0 => (format!("**** {last4}"), false),
+        1 => (format!("*{last4}"), false),
         2 => {
             let prefix = format!("{}{}", rng.weighted(&CARD_PREFIXES), digits(rng, 2));
-            format!("{} {}** **** {last4}", &prefix[..4], &prefix[4..6])
+            (
+                format!("{} {}** **** {last4}", &prefix[..4], &prefix[4..6]),
+                true,
+            )
         }
-        _ => format!("•••• {last4}"),
+        _ => (format!("•••• {last4}"), false),
     }
 }
 
