@@ -30,17 +30,16 @@ fn main() -> Result<()> {
     };
     let text = corpus.text();
     let labels = corpus.labels_jsonl();
+    let (text_len, labels_len) = (text.len(), labels.len());
+    write(dir.join("corpus.txt"), text)?;
+    write(dir.join("labels.jsonl"), labels)?;
+    write(root.join("sample.txt"), sample().text())?;
     println!(
-        "{} records, {} bytes of text, {} bytes of labels",
-        corpus.records.len(),
-        text.len(),
-        labels.len()
+        "{} records, {text_len} bytes of text, {labels_len} bytes of labels",
+        corpus.records.len()
     );
     for (kind, n) in corpus.counts() {
         println!("{:>10} {n:>6}", kind.as_str());
     }
-    write(dir.join("corpus.txt"), text)?;
-    write(dir.join("labels.jsonl"), labels)?;
-    write(root.join("sample.txt"), sample().text())?;
     Ok(())
 }
