@@ -41,3 +41,4 @@ pub mod policy;
 pub mod pseudonym;
 pub mod report;
 pub mod scrub;
+pub mod synth;
