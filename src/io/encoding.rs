@@ -64,7 +64,11 @@ impl TextEncoding {
     /// Decodes a value. Invalid UTF-8 becomes U+FFFD (only in values that are changed).
     pub fn decode<'a>(self, bytes: &'a [u8]) -> Cow<'a, str> {
         match self {
-            TextEncoding::Utf8 { .. } => String::from_utf8_lossy(bytes),
+            // The strict check is faster than the lossy one on the valid text most files hold.
+            TextEncoding::Utf8 { .. } => match std::str::from_utf8(bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(bytes),
+            },
             TextEncoding::Windows1251 => {
                 encoding_rs::WINDOWS_1251
                     .decode_without_bom_handling(bytes)
