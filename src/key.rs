@@ -67,6 +67,21 @@ impl Key {
         Key::from_hex(&text).with_context(|| format!("bad key file {}", path.display()))
     }
 
+    /// Whether users other than the owner may read the file (Unix mode bits): worth a warning,
+    /// since whoever reads the key can test guesses against pseudonyms.
+    pub fn readable_by_others(path: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            false
+        }
+    }
+
     /// Writes the key as hex to a new file readable only by its owner (mode 0600 on Unix).
     /// Refuses to overwrite: replacing a key silently changes every future pseudonym.
     pub fn write_new(&self, path: &Path) -> Result<()> {
@@ -173,6 +188,13 @@ mod tests {
             key.write_new(&path).is_err(),
             "an existing key must not be overwritten"
         );
+        assert!(!Key::readable_by_others(&path));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+            assert!(Key::readable_by_others(&path));
+        }
     }
 
     #[test]

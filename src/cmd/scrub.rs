@@ -56,7 +56,17 @@ impl ScrubRun {
                 .map(PathBuf::from)
         });
         let key = match key_path {
-            Some(path) => Some(Key::load(&path)?),
+            Some(path) => {
+                let key = Key::load(&path)?;
+                if Key::readable_by_others(&path) {
+                    eprintln!(
+                        "tazala: warning: the key file {} can be read by other users \
+                         (chmod 600 it): whoever reads it can test guesses against pseudonyms",
+                        path.display()
+                    );
+                }
+                Some(key)
+            }
             None if policy.needs_key() => bail!("{NO_KEY}"),
             None => None,
         };

@@ -262,16 +262,32 @@ impl Drop for AtomicOutput {
         }
     }
 }
-/// The canonical form of a path that may not exist yet: its parent canonicalised.
+/// The canonical form of a path that may not exist yet: its nearest existing ancestor
+/// canonicalised, the rest appended (`..` in the rest is resolved by its parent's existence
+/// only, so such a path yields `None`).
 fn canonical_target(path: &Path) -> Option<PathBuf> {
-    if let Ok(p) = path.canonicalize() {
-        return Some(p);
-    }
-    let parent = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
     };
-    Some(parent.canonicalize().ok()?.join(path.file_name()?))
+    let mut missing = Vec::new();
+    let mut existing = path.as_path();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for part in missing.iter().rev() {
+                out.push(part);
+            }
+            return Some(out);
+        }
+        let name = existing.file_name()?;
+        if name == ".." {
+            return None;
+        }
+        missing.push(name.to_os_string());
+        existing = existing.parent()?;
+    }
 }
 
 /// Refuses an output that is the input, also through symbolic links or `..`.
@@ -329,9 +345,13 @@ pub fn list_jobs(input: &Path, output: Option<&Path>) -> Result<(Vec<FileJob>, V
     }
     if let Some(o) = output {
         let i = input.canonicalize()?;
-        if let Some(oc) = canonical_target(o)
-            && oc.starts_with(&i)
-        {
+        let oc = canonical_target(o).with_context(|| {
+            format!(
+                "cannot resolve the output {} (`..` below a missing directory?)",
+                o.display()
+            )
+        })?;
+        if oc.starts_with(&i) {
             bail!(
                 "the output {} is inside the input {}: tazala never writes into its input",
                 o.display(),
@@ -462,5 +482,9 @@ mod tests {
         assert_eq!(skipped, vec![input.join("notes.txt")]);
         assert!(list_jobs(&input, Some(&input.join("sub"))).is_err());
         assert!(list_jobs(&input, Some(&input)).is_err());
+        assert!(
+            list_jobs(&input, Some(&input.join("new/deeper"))).is_err(),
+            "an output inside the input is refused even before it exists"
+        );
     }
 }
