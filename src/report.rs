@@ -14,6 +14,10 @@ use serde::Serialize;
 use crate::classify::{ColumnKind, Evidence};
 use crate::detect::Kind;
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// How many record numbers a column keeps as examples.
 pub const EXAMPLES: usize = 5;
 
@@ -26,6 +30,9 @@ pub struct ColumnCounts {
     pub empty: u64,
     /// Values in which something was found (a whole identifier, or findings in text).
     pub with_findings: u64,
+    /// Values that are not valid in the encoding decided from the start of the file (CSV).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub undecodable: u64,
     /// Values already pseudonymised, redacted or masked (not counted as findings).
     pub scrubbed: u64,
     /// Personal (or BIN) data found, per kind: whole values in an identifier column, findings
@@ -78,6 +85,7 @@ impl AddAssign<&ColumnCounts> for ColumnCounts {
         self.values += rhs.values;
         self.empty += rhs.empty;
         self.with_findings += rhs.with_findings;
+        self.undecodable += rhs.undecodable;
         self.scrubbed += rhs.scrubbed;
         self.unverified += rhs.unverified;
         self.changed += rhs.changed;

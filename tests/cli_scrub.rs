@@ -1001,3 +1001,73 @@ mod parquet_files {
         assert_eq!(names, vec!["Оценка".to_string()]);
     }
 }
+
+#[test]
+fn a_ragged_record_is_an_error_naming_file_and_record_not_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ragged.csv");
+    fs::write(
+        &input,
+        "ИИН,Оценка\n871008401427,5\n760212350620,4,Жумабекова\n",
+    )
+    .unwrap();
+    let key = dir.path().join("k");
+    tazala(&["keygen", "-o", s(&key)]);
+    let out = dir.path().join("o.csv");
+    let run = tazala(&["scrub", s(&input), "-o", s(&out), "--key-file", s(&key)]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("ragged.csv: record 2"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("760212350620") && !run.stderr.contains("Жумабекова"));
+    assert!(!out.exists(), "no half-written output");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary file left"
+    );
+}
+
+/// The encoding is decided from the first block: Windows-1251 bytes after a first megabyte of
+/// ASCII are kept as they are where untouched, and counted.
+#[test]
+fn late_windows_1251_bytes_are_kept_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("late.csv");
+    let mut bytes = b"id,Status\n".to_vec();
+    let mut i = 0;
+    while bytes.len() < 1_200_000 {
+        bytes.extend_from_slice(format!("{i},ok\n").as_bytes());
+        i += 1;
+    }
+    let (cp, _, _) = encoding_rs::WINDOWS_1251.encode("Оплачен");
+    bytes.extend_from_slice(b"x,");
+    bytes.extend_from_slice(&cp);
+    bytes.push(b'\n');
+    fs::write(&input, &bytes).unwrap();
+    let out = dir.path().join("o.csv");
+    let policy = dir.path().join("p.toml");
+    fs::write(&policy, "[[column]]\nname = \"Status\"\nkind = \"text\"\n").unwrap();
+    let key = dir.path().join("k");
+    tazala(&["keygen", "-o", s(&key)]);
+    let report = dir.path().join("r.json");
+    let run = tazala(&[
+        "scrub",
+        s(&input),
+        "-o",
+        s(&out),
+        "--key-file",
+        s(&key),
+        "--policy",
+        s(&policy),
+        "--report",
+        s(&report),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(fs::read(&out).unwrap() == bytes, "untouched bytes are kept");
+    assert!(run.stderr.contains("not valid utf-8"), "{}", run.stderr);
+    let r: serde_json::Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["files"][0]["columns"][1]["undecodable"], 1);
+}

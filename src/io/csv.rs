@@ -615,6 +615,16 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     }
     out.commit()?;
     progress.finish_and_clear();
+    let undecodable: u64 = totals.columns.iter().map(|c| c.undecodable).sum();
+    if undecodable > 0 {
+        eprintln!(
+            "tazala: warning: {}: {undecodable} value(s) are not valid {} although the start of \
+             the file is; where such a value was changed, its bad bytes became U+FFFD (see the \
+             report's `undecodable` counts)",
+            job.input.display(),
+            open.encoding.name()
+        );
+    }
     let records = totals.records;
     Ok(FileReport {
         input: job.input.display().to_string(),
@@ -725,6 +735,12 @@ fn process_batch(
                         }
                         let unquoted = unquote(raw);
                         let value = view.encoding.decode(&unquoted);
+                        if value.contains(char::REPLACEMENT_CHARACTER)
+                            && view.encoding != TextEncoding::Windows1251
+                            && std::str::from_utf8(&unquoted).is_err()
+                        {
+                            col_counts.undecodable += 1;
+                        }
                         if writing {
                             let new = scrubber.scrub(col, &value, number, scratch, col_counts);
                             changed.push(new.map(|v| view.encoding.encode(&v).into_owned()));

@@ -5,8 +5,13 @@
 //! mirrored output paths, refusing an output that is the input, and writing every output under
 //! a temporary name renamed into place only when complete.
 //!
-//! What this module is not: it classifies and changes nothing itself; `csv` (and later
-//! `parquet`) own their read → transform → write loops.
+//! Compression of CSV files: `.gz` with `flate2` (the standard Rust binding, pure-Rust
+//! backend), `.zst` with the `zstd` crate (bindings to the reference libzstd: the reference
+//! decoder for every frame a producer may write, and an encoder at the usual levels; the
+//! pure-Rust `ruzstd` encoder offers only its fastest level).
+//!
+//! What this module is not: it classifies and changes nothing itself; `csv` and `parquet` own
+//! their read → transform → write loops.
 
 pub mod csv;
 pub mod encoding;
@@ -389,19 +394,32 @@ pub fn list_jobs(input: &Path, output: Option<&Path>) -> Result<(Vec<FileJob>, V
     Ok((jobs, skipped))
 }
 
-/// A progress bar on standard error for an interactive terminal; hidden otherwise.
+/// A progress bar on standard error for an interactive terminal, counting bytes of the input
+/// file; hidden otherwise.
 pub fn progress_bar(len: u64, label: &str, enabled: bool) -> indicatif::ProgressBar {
+    progress(len, label, enabled, "{bytes}/{total_bytes} {bytes_per_sec}")
+}
+
+/// Like [`progress_bar`], counting records (Parquet).
+pub fn progress_records(len: u64, label: &str, enabled: bool) -> indicatif::ProgressBar {
+    progress(
+        len,
+        label,
+        enabled,
+        "{human_pos}/{human_len} records {per_sec}",
+    )
+}
+
+fn progress(len: u64, label: &str, enabled: bool, counts: &str) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if !enabled || !io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(&format!("{{msg}} [{{bar:30}}] {counts}"))
+            .expect("valid template")
+            .progress_chars("=> "),
     );
     bar.set_message(label.to_string());
     bar

@@ -332,6 +332,12 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
     };
 
     let limit = pipeline.max_records.unwrap_or(u64::MAX);
+    let rows = open.meta.metadata().file_metadata().num_rows().max(0) as u64;
+    let progress = super::progress_records(
+        rows.min(limit),
+        &job.input.display().to_string(),
+        pipeline.progress,
+    );
     let mut totals = FileCounts::new(open.headers.len());
     let mut first_record = 1u64;
     'groups: for rg in 0..open.row_groups() {
@@ -380,6 +386,7 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
                 totals += &counts;
             }
             first_record += batch.num_rows() as u64;
+            progress.inc(batch.num_rows() as u64);
             if first_record > limit {
                 break 'groups;
             }
@@ -388,6 +395,7 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
             writer.flush()?;
         }
     }
+    progress.finish_and_clear();
     if let Some((atomic, writer)) = sink {
         let path = output.expect("sink has a path");
         let inner = writer
