@@ -1,6 +1,6 @@
 //! `tazala scrub`: copy CSV files with personal data pseudonymised or removed.
 //!
-//! Everything that can fail on user input fails in [`ScrubRun::new`], before any output is
+//! Everything that can fail on user input fails in `ScrubRun::new`, before any output is
 //! opened: the policy, the key (required when the policy pseudonymises), the inputs and their
 //! outputs (never the input), the report path.
 

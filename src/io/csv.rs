@@ -24,7 +24,7 @@
 //! into chunks scrubbed in parallel (rayon, ordered) and written in input order, so the output
 //! is the same whatever the number of threads and memory is bounded by the batch, not the file.
 //! Columns are classified once, from the header and the first batch (at least
-//! [`CLASSIFY_RECORDS`] records, so the result does not depend on the batch size).
+//! `CLASSIFY_RECORDS` records, so the result does not depend on the batch size).
 //!
 //! What this module is not: it decides nothing about values (see `scrub`).
 
@@ -568,12 +568,10 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let output = job.output.as_deref().expect("scrub jobs have an output");
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
     let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
-    let opened = open_csv(job, &progress)?;
-    let mut out = AtomicOutput::create(output, job.format.compression)?;
     let write_err = || format!("cannot write {}", output.display());
-    let Some(mut open) = opened else {
+    let Some(mut open) = open_csv(job, &progress)? else {
         // No header: an empty output (a lone byte-order mark is not kept).
-        out.commit()?;
+        AtomicOutput::create(output, job.format.compression)?.commit()?;
         return Ok(empty_report(job, Some(output), started));
     };
     let mut batch = Batch::default();
@@ -586,6 +584,8 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let scrubber = Scrubber::new(plans, pipeline.detectors, pipeline.pseudonymiser)
         .with_context(|| format!("{}", job.input.display()))?;
 
+    // Opened only now that the file is classified and its plan accepted.
+    let mut out = AtomicOutput::create(output, job.format.compression)?;
     if open.encoding == (TextEncoding::Utf8 { bom: true }) {
         out.writer().write_all(UTF8_BOM).with_context(write_err)?;
     }
