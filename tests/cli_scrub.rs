@@ -1071,3 +1071,44 @@ fn late_windows_1251_bytes_are_kept_and_reported() {
     let r: serde_json::Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(r["files"][0]["columns"][1]["undecodable"], 1);
 }
+
+/// A column whose first values come late is classified from the same records whatever the
+/// batch size, so the output does not depend on `--batch-records`.
+#[test]
+fn classification_does_not_depend_on_the_batch_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("sparse.csv");
+    let mut text = String::from("id,x\n");
+    for i in 0..6000 {
+        let phone = if i >= 5000 {
+            format!("+7 701 {:03} 45 67", i % 1000)
+        } else {
+            String::new()
+        };
+        text.push_str(&format!("{i},{phone}\n"));
+    }
+    fs::write(&input, &text).unwrap();
+    let key = dir.path().join("k");
+    tazala(&["keygen", "-o", s(&key)]);
+    let mut outputs = Vec::new();
+    for batch in ["3", "16384"] {
+        let out = dir.path().join(format!("o{batch}.csv"));
+        let run = tazala(&[
+            "scrub",
+            s(&input),
+            "-o",
+            s(&out),
+            "--key-file",
+            s(&key),
+            "--batch-records",
+            batch,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        outputs.push(fs::read_to_string(&out).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert!(
+        outputs[0].contains("PHONE-") && !outputs[0].contains("+7 701"),
+        "late phones found"
+    );
+}

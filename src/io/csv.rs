@@ -20,11 +20,12 @@
 //!
 //! A lone `\r` is not a line terminator (old Mac files are read as one long record).
 //!
-//! Processing. Records are read in batches of [`Pipeline::batch_records`]; each batch is split
-//! into chunks scrubbed in parallel (rayon, ordered) and written in input order, so the output
-//! is the same whatever the number of threads and memory is bounded by the batch, not the file.
-//! Columns are classified once, from the header and the first batch (at least
-//! `CLASSIFY_RECORDS` records, so the result does not depend on the batch size).
+//! Processing. Records are read in batches of [`Pipeline::batch_records`] (and at most 32 MiB);
+//! each batch is split into chunks scrubbed in parallel (rayon, ordered) and written in input
+//! order, so the output is the same whatever the number of threads and memory is bounded by
+//! the batch, not the file. Columns are classified once, from the header and a first batch of
+//! a fixed size (`CLASSIFY_RECORDS`, at most 32 MiB), so the classification, and the output,
+//! do not depend on the batch size either.
 //!
 //! What this module is not: it decides nothing about values (see `scrub`).
 
@@ -46,11 +47,14 @@ use crate::scrub::{self, Scratch, Scrubber};
 
 /// Bytes read at a time; also the block that decides encoding and delimiter.
 const READ_BYTES: usize = 1 << 20;
+/// Bytes of records at most in one batch (a batch also ends at `--batch-records`), so memory
+/// stays bounded when records are long.
+const BATCH_BYTES: usize = 32 << 20;
 /// Records handed to one worker at a time.
 const RECORDS_PER_TASK: usize = 256;
-/// Records of the first batch at least, whatever the batch size: columns are classified from
-/// it, so the classification (and the output) does not depend on `--batch-records`.
-const CLASSIFY_RECORDS: usize = 4096;
+/// Records of the first batch, whatever the batch size: columns are classified from it, so
+/// the classification (and the output) does not depend on `--batch-records`.
+const CLASSIFY_RECORDS: usize = 16_384;
 /// Lines of the first block looked at to sniff the delimiter.
 const SNIFF_LINES: usize = 50;
 
@@ -309,7 +313,7 @@ impl RecordReader {
         batch.fields.clear();
         // Records of the batch are kept in the buffer; data is only dropped before a batch.
         let mut scan = self.pos;
-        while batch.records.len() < max {
+        while batch.records.len() < max && scan - self.pos < BATCH_BYTES {
             let data = &self.buf[scan..];
             if data.is_empty() && self.eof {
                 break;
@@ -520,10 +524,7 @@ pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
         return Ok(empty_report(job, None, started));
     };
     let limit = pipeline.max_records.unwrap_or(u64::MAX);
-    let batch_size = pipeline
-        .batch_records
-        .max(CLASSIFY_RECORDS)
-        .min(usize::try_from(limit).unwrap_or(usize::MAX));
+    let batch_size = CLASSIFY_RECORDS.min(usize::try_from(limit).unwrap_or(usize::MAX));
     let mut batch = Batch::default();
     open.reader
         .next_batch(batch_size, &mut batch)
@@ -576,7 +577,7 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     };
     let mut batch = Batch::default();
     open.reader
-        .next_batch(pipeline.batch_records.max(CLASSIFY_RECORDS), &mut batch)
+        .next_batch(CLASSIFY_RECORDS, &mut batch)
         .with_context(|| format!("cannot read {}", job.input.display()))?;
     let planned = plan_from_batch(&open, &batch, pipeline);
     say_assumptions(job, &open, &planned, pipeline);

@@ -49,8 +49,8 @@ use crate::scrub::{self, IntegerChange, Scratch, Scrubber};
 
 /// Rows handed to one worker at a time.
 const ROWS_PER_TASK: usize = 4096;
-/// Rows of the first batch at least: columns are classified from it (see `csv`).
-const CLASSIFY_ROWS: usize = 4096;
+/// Rows read to classify the columns, whatever the batch size (see `csv`).
+const CLASSIFY_ROWS: usize = 16_384;
 
 /// How tazala reads a column's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,39 +149,38 @@ impl OpenParquet {
         self.meta.metadata().num_row_groups()
     }
 
+    /// Reads one row group, or the whole file (`None`).
     fn reader(
         &self,
-        row_group: usize,
+        row_group: Option<usize>,
         batch: usize,
     ) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader> {
         let file = self.file.try_clone()?;
-        Ok(
+        let mut builder =
             ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
-                .with_row_groups(vec![row_group])
-                .with_batch_size(batch)
-                .build()?,
-        )
+                .with_batch_size(batch);
+        if let Some(rg) = row_group {
+            builder = builder.with_row_groups(vec![rg]);
+        }
+        Ok(builder.build()?)
     }
 
     /// Classifies the columns from the first rows of the file.
     fn plan(&self, job: &FileJob, pipeline: &Pipeline) -> Result<Vec<(ColumnClass, ColumnPlan)>> {
         let mut samples: Vec<Vec<String>> = vec![Vec::new(); self.headers.len()];
-        if self.row_groups() > 0 {
-            let size = pipeline.batch_records.max(CLASSIFY_ROWS);
-            if let Some(batch) = self.reader(0, size)?.next() {
-                let batch =
-                    batch.with_context(|| format!("cannot read {}", job.input.display()))?;
-                for (i, column) in batch.columns().iter().enumerate() {
-                    if self.types[i] == ValueType::Opaque {
-                        continue;
-                    }
-                    samples[i] = texts(column.as_ref())
-                        .into_iter()
-                        .flatten()
-                        .filter(|v| !v.trim().is_empty())
-                        .take(crate::classify::SAMPLE_VALUES)
-                        .collect();
+        // Across row groups: the sample does not depend on how the file was grouped.
+        if let Some(batch) = self.reader(None, CLASSIFY_ROWS)?.next() {
+            let batch = batch.with_context(|| format!("cannot read {}", job.input.display()))?;
+            for (i, column) in batch.columns().iter().enumerate() {
+                if self.types[i] == ValueType::Opaque {
+                    continue;
                 }
+                samples[i] = texts(column.as_ref())
+                    .into_iter()
+                    .flatten()
+                    .filter(|v| !v.trim().is_empty())
+                    .take(crate::classify::SAMPLE_VALUES)
+                    .collect();
             }
         }
         let mut planned = scrub::plan_columns(
@@ -341,7 +340,7 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
     let mut totals = FileCounts::new(open.headers.len());
     let mut first_record = 1u64;
     'groups: for rg in 0..open.row_groups() {
-        let reader = open.reader(rg, pipeline.batch_records)?;
+        let reader = open.reader(Some(rg), pipeline.batch_records)?;
         for batch in reader {
             let mut batch =
                 batch.with_context(|| format!("cannot read {}", job.input.display()))?;
