@@ -262,18 +262,19 @@ pub fn write_field(out: &mut Vec<u8>, value: &[u8], was_quoted: bool, dialect: D
     out.push(Dialect::QUOTE);
 }
 
-/// Reads records in batches from a decompressed stream, reusing one buffer.
+/// Reads records in batches from a decompressed stream.
 struct RecordReader {
-    src: Box<dyn Read>,
+    src: Box<dyn Read + Send>,
     buf: Vec<u8>,
     pos: usize,
     eof: bool,
     dialect: Dialect,
 }
 
-/// One batch: spans into the reader's buffer.
+/// One batch: its records' bytes, and spans into them.
 #[derive(Default)]
 struct Batch {
+    bytes: Vec<u8>,
     records: Vec<RawRecord>,
     fields: Vec<FieldSpan>,
 }
@@ -305,10 +306,10 @@ impl RecordReader {
         Ok(())
     }
 
-    /// Reads the next record into `batch`; false at the end of the input. Spans stay valid
-    /// until the next call that needs more data (which may move the buffer): callers take a
-    /// whole batch with [`next_batch`](Self::next_batch).
+    /// Reads the next `max` records (fewer at the end, or past `BATCH_BYTES`) into `batch`,
+    /// which then owns their bytes; no record at the end of the input.
     fn next_batch(&mut self, max: usize, batch: &mut Batch) -> std::io::Result<()> {
+        batch.bytes.clear();
         batch.records.clear();
         batch.fields.clear();
         // Records of the batch are kept in the buffer; data is only dropped before a batch.
@@ -352,14 +353,64 @@ impl RecordReader {
                 }
             }
         }
+        // The batch's records start at `pos` (spans were re-based with it on every fill).
+        let start = self.pos;
+        batch.bytes.extend_from_slice(&self.buf[start..scan]);
+        for r in &mut batch.records {
+            r.start -= start;
+            r.content_end -= start;
+            r.end -= start;
+        }
+        for f in &mut batch.fields {
+            f.start -= start;
+            f.end -= start;
+        }
         self.pos = scan;
         Ok(())
+    }
+
+    /// Reads batches of `size` records, `limit` records in all, on a thread of its own, and
+    /// hands them to `each` in order: reading, decompressing and splitting overlap with
+    /// scrubbing, and at most two batches wait in memory.
+    fn for_each_batch(
+        mut self,
+        job: &FileJob,
+        size: usize,
+        limit: u64,
+        mut each: impl FnMut(&Batch) -> Result<()>,
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(1);
+            scope.spawn(move || {
+                let mut left = limit;
+                while left > 0 {
+                    let mut batch = Batch::default();
+                    let n = usize::try_from(left).unwrap_or(usize::MAX).min(size);
+                    let read = self.next_batch(n, &mut batch);
+                    let done = read.is_err() || batch.records.is_empty();
+                    left -= batch.records.len() as u64;
+                    // A closed channel: the consumer stopped on an error.
+                    if tx.send(read.map(|()| batch)).is_err() || done {
+                        break;
+                    }
+                }
+            });
+            for batch in rx {
+                let batch =
+                    batch.with_context(|| format!("cannot read {}", job.input.display()))?;
+                if batch.records.is_empty() {
+                    break;
+                }
+                each(&batch)?;
+            }
+            Ok(())
+        })
     }
 }
 
 /// A file opened for reading, its encoding and dialect decided, its header read.
 struct OpenCsv {
-    reader: RecordReader,
+    dialect: Dialect,
     encoding: TextEncoding,
     encoding_evidence: &'static str,
     /// The header record's raw bytes (terminator included), without any byte-order mark.
@@ -368,7 +419,10 @@ struct OpenCsv {
     headers: Vec<String>,
 }
 
-fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<Option<OpenCsv>> {
+fn open_csv(
+    job: &FileJob,
+    progress: &indicatif::ProgressBar,
+) -> Result<Option<(OpenCsv, RecordReader)>> {
     let src = super::open_input(&job.input, job.format.compression, progress)?;
     let mut reader = RecordReader {
         src,
@@ -388,7 +442,7 @@ fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<Option<O
     let Some(header) = batch.records.first() else {
         return Ok(None);
     };
-    let header_raw = reader.buf[header.start..header.end].to_vec();
+    let header_raw = batch.bytes[header.start..header.end].to_vec();
     let header_fields: Vec<FieldSpan> = batch.fields[header.fields.clone()]
         .iter()
         .map(|f| FieldSpan {
@@ -406,14 +460,15 @@ fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<Option<O
                 .to_string()
         })
         .collect();
-    Ok(Some(OpenCsv {
-        reader,
+    let open = OpenCsv {
+        dialect: reader.dialect,
         encoding,
         encoding_evidence,
         header_raw,
         header_fields,
         headers,
-    }))
+    };
+    Ok(Some((open, reader)))
 }
 
 /// Classifies the columns from the first batch.
@@ -424,7 +479,7 @@ fn plan_from_batch(
 ) -> Vec<(ColumnClass, ColumnPlan)> {
     let n = open.headers.len();
     let mut samples: Vec<Vec<String>> = vec![Vec::new(); n];
-    let buf = &open.reader.buf;
+    let buf = &batch.bytes;
     for r in &batch.records {
         for (col, f) in batch.fields[r.fields.clone()].iter().enumerate().take(n) {
             if samples[col].len() >= crate::classify::SAMPLE_VALUES {
@@ -455,7 +510,7 @@ fn format_report(open: &OpenCsv, job: &FileJob) -> FormatReport {
         compression: job.format.compression.name().map(String::from),
         encoding: Some(open.encoding.name()),
         encoding_evidence: Some(open.encoding_evidence),
-        delimiter: Some(open.reader.dialect.delimiter_name()),
+        delimiter: Some(open.dialect.delimiter_name()),
     }
 }
 
@@ -496,7 +551,7 @@ fn say_assumptions(
         job.input.display(),
         open.encoding.name(),
         open.encoding_evidence,
-        open.reader.dialect.delimiter_name()
+        open.dialect.delimiter_name()
     );
     for (i, (class, plan)) in planned.iter().enumerate() {
         eprintln!(
@@ -520,36 +575,33 @@ pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let started = Instant::now();
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
     let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
-    let Some(mut open) = open_csv(job, &progress)? else {
+    let Some((open, mut reader)) = open_csv(job, &progress)? else {
         return Ok(empty_report(job, None, started));
     };
     let limit = pipeline.max_records.unwrap_or(u64::MAX);
-    let batch_size = CLASSIFY_RECORDS.min(usize::try_from(limit).unwrap_or(usize::MAX));
-    let mut batch = Batch::default();
-    open.reader
-        .next_batch(batch_size, &mut batch)
+    let mut first = Batch::default();
+    reader
+        .next_batch(
+            CLASSIFY_RECORDS.min(usize::try_from(limit).unwrap_or(usize::MAX)),
+            &mut first,
+        )
         .with_context(|| format!("cannot read {}", job.input.display()))?;
-    let planned = plan_from_batch(&open, &batch, pipeline);
+    let planned = plan_from_batch(&open, &first, pipeline);
     say_assumptions(job, &open, &planned, pipeline);
     let plans = planned.iter().map(|(_, p)| p.clone()).collect();
     // A scan changes nothing: no key is needed even where the policy would pseudonymise.
     let scrubber = Scrubber::for_scan(plans, pipeline.detectors);
     let mut totals = FileCounts::new(open.headers.len());
-    let mut first_record = 1u64;
-    while !batch.records.is_empty() {
-        let counts = process_batch(&open, &batch, first_record, &scrubber, pipeline, job, None)?;
-        first_record += batch.records.len() as u64;
-        totals += &counts;
-        let read = first_record - 1;
-        if read >= limit {
-            break;
-        }
-        let next = pipeline
-            .batch_records
-            .min(usize::try_from(limit - read).unwrap_or(usize::MAX));
-        open.reader
-            .next_batch(next, &mut batch)
-            .with_context(|| format!("cannot read {}", job.input.display()))?;
+    let mut next_record = 1u64;
+    let mut each = |batch: &Batch| -> Result<()> {
+        totals += &process_batch(&open, batch, next_record, &scrubber, pipeline, job, None)?;
+        next_record += batch.records.len() as u64;
+        Ok(())
+    };
+    if !first.records.is_empty() {
+        each(&first)?;
+        let left = limit.saturating_sub(first.records.len() as u64);
+        reader.for_each_batch(job, pipeline.batch_records, left, each)?;
     }
     progress.finish_and_clear();
     Ok(FileReport {
@@ -570,16 +622,16 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
     let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
     let write_err = || format!("cannot write {}", output.display());
-    let Some(mut open) = open_csv(job, &progress)? else {
+    let Some((open, mut reader)) = open_csv(job, &progress)? else {
         // No header: an empty output (a lone byte-order mark is not kept).
         AtomicOutput::create(output, job.format.compression)?.commit()?;
         return Ok(empty_report(job, Some(output), started));
     };
-    let mut batch = Batch::default();
-    open.reader
-        .next_batch(CLASSIFY_RECORDS, &mut batch)
+    let mut first = Batch::default();
+    reader
+        .next_batch(CLASSIFY_RECORDS, &mut first)
         .with_context(|| format!("cannot read {}", job.input.display()))?;
-    let planned = plan_from_batch(&open, &batch, pipeline);
+    let planned = plan_from_batch(&open, &first, pipeline);
     say_assumptions(job, &open, &planned, pipeline);
     let plans = planned.iter().map(|(_, p)| p.clone()).collect();
     let scrubber = Scrubber::new(plans, pipeline.detectors, pipeline.pseudonymiser)
@@ -594,13 +646,13 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     out.writer().write_all(&header).with_context(write_err)?;
 
     let mut totals = FileCounts::new(open.headers.len());
-    let mut first_record = 1u64;
+    let mut next_record = 1u64;
     let mut chunk_out = Vec::new();
-    while !batch.records.is_empty() {
+    let mut each = |batch: &Batch| -> Result<()> {
         let counts = process_batch(
             &open,
-            &batch,
-            first_record,
+            batch,
+            next_record,
             &scrubber,
             pipeline,
             job,
@@ -609,10 +661,13 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
         out.writer().write_all(&chunk_out).with_context(write_err)?;
         chunk_out.clear();
         totals += &counts;
-        first_record += batch.records.len() as u64;
-        open.reader
-            .next_batch(pipeline.batch_records, &mut batch)
-            .with_context(|| format!("cannot read {}", job.input.display()))?;
+        next_record += batch.records.len() as u64;
+        Ok(())
+    };
+    if !first.records.is_empty() {
+        each(&first)?;
+        drop(first);
+        reader.for_each_batch(job, pipeline.batch_records, u64::MAX, each)?;
     }
     out.commit()?;
     progress.finish_and_clear();
@@ -670,7 +725,7 @@ fn write_header(open: &OpenCsv, scrubber: &Scrubber) -> Vec<u8> {
             continue;
         }
         if !first {
-            out.push(open.reader.dialect.delimiter);
+            out.push(open.dialect.delimiter);
         }
         first = false;
         out.extend_from_slice(&raw[f.start..f.end]);
@@ -692,11 +747,10 @@ fn process_batch(
 ) -> Result<FileCounts> {
     let writing = out.is_some();
     let columns = open.headers.len();
-    // The workers see the bytes, not the reader (which is neither Sync nor needed).
     let view = View {
-        buf: &open.reader.buf,
+        buf: &batch.bytes,
         encoding: open.encoding,
-        dialect: open.reader.dialect,
+        dialect: open.dialect,
     };
     let results: Vec<Result<(Vec<u8>, FileCounts)>> = pipeline.pool.install(|| {
         batch

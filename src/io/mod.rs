@@ -137,7 +137,7 @@ pub fn open_input(
     path: &Path,
     compression: Compression,
     progress: &indicatif::ProgressBar,
-) -> Result<Box<dyn Read>> {
+) -> Result<Box<dyn Read + Send>> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let counting = BufReader::with_capacity(
         1 << 16,
