@@ -285,8 +285,8 @@ impl Policy {
         }
     }
 
-    /// A policy file for columns seen in a scan: the defaults plus one commented-out-free rule
-    /// per personal or quasi-identifying column, for the user to edit.
+    /// A policy file for columns seen in a scan: the defaults plus one rule per personal or
+    /// quasi-identifying column, each with a comment saying how it was classified.
     pub fn suggest(columns: &[(String, ColumnKind, String)]) -> String {
         let mut out = String::from(
             "# Starter policy written by `tazala policy suggest`. Edit, then pass with --policy.\n",
