@@ -270,12 +270,22 @@ impl PhoneDetector {
             (Some(p), Some(d)) if d > p => Context::Document,
             (Some(_), _) => Context::Phone,
             (None, Some(_)) => Context::Document,
-            (None, None) if self.number_signs.occurs_in(before) => Context::Document,
+            (None, None) if self.number_sign_right_before(before) => Context::Document,
             (None, None) if self.phone_words.after(text, shape.end, self.after_chars) => {
                 Context::Phone
             }
             (None, None) => Context::Neutral,
         }
+    }
+
+    /// A number sign names the number right after it (`№ 87011234567`), not a later one:
+    /// in `школа № 133. Связь: 8 701 …` the sign belongs to the school.
+    fn number_sign_right_before(&self, before: &str) -> bool {
+        self.number_signs.find_in(before).is_some_and(|(_, end)| {
+            before[end..]
+                .chars()
+                .all(|c| c.is_whitespace() || matches!(c, ':' | '.' | '-'))
+        })
     }
 
     fn link_before(&self, text: &str, start: usize) -> bool {
