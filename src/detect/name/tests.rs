@@ -207,3 +207,34 @@ fn column_file() {
         .count();
     println!("{named} of {columns} columns of 10 values judged name columns");
 }
+
+#[test]
+fn organisation_words_count_only_next_to_the_name() {
+    finds(
+        "Ученица Райымбекова Айнур, 6-Г класс, гимназия № 157",
+        &["Райымбекова Айнур"],
+    );
+    finds("Школа им. Абая", &[]);
+    finds("Назарбаев Университет", &[]);
+    // A sole trader is a person.
+    finds("Акт сверки с ИП Жақсылықов Данияр", &["Жақсылықов Данияр"]);
+}
+
+#[test]
+fn identifiers_and_acronyms_are_not_names() {
+    finds("Логин: Veselova_V@bk.ru", &[]);
+    finds("Курс: ROB-450, группа ENG-B", &[]);
+    finds("Аты-жөні: Ахметов Нұрлан", &["Ахметов Нұрлан"]);
+}
+
+#[test]
+fn words_with_kazakh_letters_are_not_russian_words() {
+    // шуга is Russian for slush; Шұға is a Kazakh name.
+    finds("Оқушы Шұға келді.", &["Шұға"]);
+}
+
+#[test]
+fn lost_initials_and_capitals() {
+    finds("Жауапты: Жас?ланов ?.Н.", &["Жас?ланов ?.Н."]);
+    finds("Оқушы ?лбосын Серікқызы", &["?лбосын Серікқызы"]);
+}
