@@ -10,7 +10,6 @@
 use std::path::{Path, PathBuf};
 
 #[path = "../fixtures/store/mod.rs"]
-#[allow(dead_code)]
 mod store;
 
 fn main() {

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[path = "../fixtures/store/mod.rs"]
-#[allow(dead_code)]
 mod store;
 
 fn files_under(root: &Path) -> Vec<PathBuf> {
