@@ -14,6 +14,8 @@
 //! | all of the above, grouped | card | 0.90 | the grouping itself says "card" |
 //! | all of the above, one block of digits | card | 0.80 | long order numbers pass Luhn + brand 1 time in ~40 |
 //! | card word (карта, картасы, card, Visa, Kaspi, …) within 40 characters | card | 0.97 grouped / 0.95 block | `patterns/card.toml` `context_words` |
+//! | 13 digits in one block and no card word (`Штрихкод 4872743817155`) | nothing: an EAN-13 barcode | — | GS1 (487 = Kazakhstan, starts like Visa); held-out set |
+//! | document word (транзакция, заказ, RRN, чек, order, …) within 32 characters before, nearer than any card word, with no other number between | nothing | — | `patterns/card.toml` `document_words`; held-out set (Luhn-valid transaction ids) |
 //! | masked: ≥ 4 visible leading digits of a known brand, the middle masked with `*` `X` `x` `•`, ≥ 4 visible trailing digits (`4400 43** **** 1234`) | card, normalised with `*` | 0.60 (0.80 with a card word) | PCI DSS 3.4 display format; with a name it still links a person's payments |
 //! | masked with only the last four visible (`**** **** **** 1234`) | nothing | — | the last four alone do not identify (PCI DSS allows printing them) |
 //! | letter, digit, `+`, or a decimal `.`/`,` glued to either end (`ID4111…`, `…,50`) | nothing | — | part of another token |
@@ -25,7 +27,7 @@
 
 use serde::Deserialize;
 
-use super::context::ContextWords;
+use super::context::{ContextWords, after_last_number, window_before};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/card.toml");
@@ -39,6 +41,10 @@ const MAX_GROUPS: usize = 24;
 /// Visible digits a masked card needs at each end.
 const MASKED_MIN_VISIBLE: usize = 4;
 const CONTEXT_WINDOW: usize = 40;
+/// Characters before a number in which a document word rejects it.
+const DOCUMENT_WINDOW: usize = 32;
+/// Length of an EAN-13 barcode.
+const BARCODE_LEN: usize = 13;
 
 const CONFIDENCE_GROUPED: f32 = 0.90;
 const CONFIDENCE_BLOCK: f32 = 0.80;
@@ -50,6 +56,7 @@ const CONFIDENCE_MASKED_CONTEXT: f32 = 0.80;
 #[derive(Deserialize)]
 struct Rules {
     context_words: Vec<String>,
+    document_words: Vec<String>,
     brand: Vec<BrandRule>,
 }
 
@@ -111,6 +118,7 @@ impl PrefixRange {
 pub struct CardDetector {
     brands: Vec<Brand>,
     words: ContextWords,
+    document_words: ContextWords,
 }
 
 /// One group of a run: digits and mask characters between separators.
@@ -148,6 +156,7 @@ impl CardDetector {
         CardDetector {
             brands,
             words: ContextWords::new(&rules.context_words),
+            document_words: ContextWords::new(&rules.document_words),
         }
     }
 
@@ -210,6 +219,9 @@ impl CardDetector {
             return None;
         }
         let (start, end) = (part[0].start, part[part.len() - 1].end);
+        if self.names_a_document(text, start) {
+            return None;
+        }
         let mut positions = [0u8; MAX_LEN];
         let mut k = 0;
         for c in text[start..end].chars() {
@@ -224,6 +236,11 @@ impl CardDetector {
         let positions = &positions[..k];
         let grouped = part.len() > 1;
         let context = || self.words.around(text, start, end, CONTEXT_WINDOW);
+        // Thirteen digits in one block are an EAN-13 barcode far more often than a card: no
+        // network has issued 13-digit PANs for years, and 487… (Kazakh goods) starts like Visa.
+        if !grouped && len == BARCODE_LEN && !context() {
+            return None;
+        }
         let confidence = if positions.iter().all(u8::is_ascii_digit) {
             if !luhn_valid(positions) || !self.has_brand(positions) {
                 return None;
@@ -251,6 +268,22 @@ impl CardDetector {
             confidence,
             normalized: String::from_utf8(positions.to_vec()).expect("ASCII digits and '*'"),
         })
+    }
+}
+
+impl CardDetector {
+    /// Whether the nearest word before `start` is a document word (`Номер транзакции`,
+    /// `Заказ №`, `RRN`) rather than a card word: transaction and order numbers pass Luhn and a
+    /// brand prefix one time in ~40. A word before another number names that number
+    /// (`Заказ 4512, оплата 4400 …`, `№ 12 4111 …`).
+    fn names_a_document(&self, text: &str, start: usize) -> bool {
+        let before = after_last_number(window_before(text, start, DOCUMENT_WINDOW), 1);
+        let Some((_, document)) = self.document_words.find_in(before) else {
+            return false;
+        };
+        self.words
+            .find_in(before)
+            .is_none_or(|(_, card)| card < document)
     }
 }
 
@@ -572,6 +605,29 @@ mod tests {
         ] {
             assert!(spans(text).is_empty(), "{text}: {:?}", spans(text));
         }
+    }
+
+    #[test]
+    fn thirteen_digit_blocks_need_a_card_word() {
+        // EAN-13 of Kazakh goods (487…) that also pass Luhn.
+        assert!(spans("Штрихкод 4872743817155").is_empty());
+        assert!(spans("4870684702998").is_empty());
+        assert_eq!(spans("Visa 4222222222222"), ["4222222222222"]);
+    }
+
+    #[test]
+    fn the_nearest_word_before_decides_between_document_and_card() {
+        assert!(spans("Номер транзакции 6500948607903301").is_empty());
+        assert!(spans("Order 4111111111111111").is_empty());
+        assert!(spans("№ 4111 1111 1111 1111").is_empty());
+        assert_eq!(
+            spans("Заказ оплачен картой 4111 1111 1111 1111"),
+            ["4111 1111 1111 1111"]
+        );
+        assert_eq!(
+            spans("Заказ 4512, 4111 1111 1111 1111"),
+            ["4111 1111 1111 1111"]
+        );
     }
 
     #[test]
