@@ -263,19 +263,21 @@ fn domain_end(text: &str, from: usize) -> usize {
 }
 
 /// Bytes at the end of `domain` that are a word glued to an ASCII top-level label
-/// (`mail.ruпишите`): registries forbid labels mixing scripts. A look-alike letter typed in the
-/// other script (`mail.rу` with Cyrillic `у`) leaves the label too short once cut, and is kept.
+/// (`mail.ruпишите`), or a Kazakh case suffix after a hyphen (`gmail.com-ға`, `mail.ru-дан`:
+/// Kazakh joins suffixes to Latin words that way): registries forbid labels mixing scripts. A
+/// look-alike letter typed in the other script (`mail.rу` with Cyrillic `у`) leaves the label
+/// too short once cut, and is kept.
 fn glued_to_top_level(domain: &str) -> usize {
     let tld = domain.rsplit('.').next().unwrap_or(domain);
     let ascii_len = tld
         .char_indices()
         .find(|&(_, c)| !c.is_ascii())
         .map_or(tld.len(), |(i, _)| i);
-    if ascii_len >= 2
-        && ascii_len < tld.len()
-        && tld[..ascii_len].bytes().all(|b| b.is_ascii_alphabetic())
-    {
-        tld.len() - ascii_len
+    let label = tld[..ascii_len]
+        .strip_suffix('-')
+        .unwrap_or(&tld[..ascii_len]);
+    if label.len() >= 2 && ascii_len < tld.len() && label.bytes().all(|b| b.is_ascii_alphabetic()) {
+        tld.len() - label.len()
     } else {
         0
     }
@@ -284,7 +286,7 @@ fn glued_to_top_level(domain: &str) -> usize {
 /// The last label of a domain: letters only (any script), or an IDNA `xn--` label.
 fn is_top_level(label: &str) -> bool {
     let punycode = label.len() > 4
-        && label[..4].eq_ignore_ascii_case("xn--")
+        && label.as_bytes()[..4].eq_ignore_ascii_case(b"xn--")
         && label[4..]
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -409,6 +411,15 @@ mod tests {
         // A look-alike Cyrillic letter inside the label is typed, not glued: keep it.
         assert_eq!(spans("ivan@mail.rу"), ["ivan@mail.rу"]);
         assert_eq!(spans("a@мектеп.қаз"), ["a@мектеп.қаз"]);
+    }
+
+    #[test]
+    fn a_kazakh_suffix_after_a_hyphen_is_left_out() {
+        assert_eq!(spans("aidos.n@inbox.ru-ға жіберіңіз"), ["aidos.n@inbox.ru"]);
+        assert_eq!(spans("zhanar.b@gmail.com-дан"), ["zhanar.b@gmail.com"]);
+        assert_eq!(spans("a@b-c.kz"), ["a@b-c.kz"]);
+        // A label mixing scripts after four bytes used to be sliced inside a letter.
+        assert!(spans("a@b.ruу-ға").len() <= 1);
     }
 
     #[test]
