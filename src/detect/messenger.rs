@@ -269,11 +269,13 @@ fn is_reserved(path: &str) -> bool {
 }
 
 /// Whether the handle ending at `end` runs on into something that is not a handle: a letter of
-/// another script, a second `@`, or a domain / hyphenated word (`@mail.ru`, `@ivan-petrov`).
+/// another script, a second `@`, or a domain / hyphenated word (`@mail.ru`, `@ivan-petrov`). A
+/// hyphen before a non-ASCII letter is a Kazakh case suffix (`@aigerim_k-ға`), not part of it.
 fn glued_after(text: &str, end: usize) -> bool {
     let mut rest = text[end..].chars();
     match rest.next() {
-        Some('.' | '-') => rest.next().is_some_and(char::is_alphanumeric),
+        Some('.') => rest.next().is_some_and(char::is_alphanumeric),
+        Some('-') => rest.next().is_some_and(|c| c.is_ascii_alphanumeric()),
         Some(c) => c.is_alphanumeric() || c == '@',
         None => false,
     }
@@ -367,6 +369,16 @@ mod tests {
     fn placeholders_are_not_accounts() {
         assert!(spans("telegram: \"@username\"").is_empty());
         assert!(spans("Telegram: @Your_Handle").is_empty());
+    }
+
+    #[test]
+    fn a_kazakh_suffix_after_a_hyphen_ends_the_handle() {
+        assert_eq!(
+            spans("телеграмда @kurator_zhanar-ға жазыңыз"),
+            ["@kurator_zhanar"]
+        );
+        assert_eq!(spans("t.me/olimp_kz-да"), ["t.me/olimp_kz"]);
+        assert!(spans("telegram @ivanov-petrov").is_empty());
     }
 
     #[test]
