@@ -16,8 +16,8 @@
 //!    allocation. After that only digit runs are visited, and only those with ten digits within
 //!    reach (43 bytes) go further: dates, times and small numbers cost a count.
 //! 2. At such a run (or the `+` / `(` right before it) a small parser reads a *shape*: digit
-//!    groups joined by one separator (space, no-break space, `-`, `.`), at most one pair of
-//!    brackets around the area code, at most 11 digits.
+//!    groups joined by one separator (space, no-break space, `-` or an en dash, `.`), at most
+//!    one pair of brackets around the area code, at most 11 digits.
 //! 3. The shape is read as trunk/country prefix `8`/`7`/`+7` plus a 10-digit national number, or
 //!    as a bare 10-digit national number, and the national number is looked up in the numbering
 //!    plans of `patterns/phone.toml`.
@@ -609,6 +609,9 @@ fn plain_sep(bytes: &[u8], i: usize) -> Option<(Sep, usize)> {
         // word processors put them into numbers.
         [0xC2, 0xA0, ..] => Some((Sep::Space, 2)),
         [0xE2, 0x80, 0xAF | 0x89, ..] => Some((Sep::Space, 3)),
+        // U+2013 en dash, U+2011 non-breaking hyphen: word processors turn `-` into them
+        // (`8 (7172) 51–20–33`).
+        [0xE2, 0x80, 0x93 | 0x91, ..] => Some((Sep::Dash, 3)),
         _ => None,
     }
 }
@@ -957,6 +960,8 @@ mod tests {
             ("8 (495) 123-45-67", "+74951234567"),
             ("8.701.123.45.67", "+77011234567"),
             ("8 (71043) 2-12-34", "+77104321234"),
+            ("8–701–233–45–17", "+77012334517"),
+            ("+7 (7172) 51–20–33", "+77172512033"),
         ];
         for (form, e164) in cases {
             let text = format!("Қосымша: {form}.");
