@@ -23,6 +23,9 @@
 //! within [`NEAR`] characters and nearer than any IIN/BIN word rejects the number outright. A word
 //! does not reach over another number of four digits or more: it names that number (held-out
 //! set: `БИН 181240434173 | РНМ 010102345678`, `ИИН 871008401427, баллы 85 90 78 92 88 95`).
+//! Document words do not reject a number after a form label ending in `:` (back to `|`, `;`, a
+//! tab or the start, at most [`MAX_LABEL`] characters) whose first word is an IIN/BIN word: the
+//! label names the field (`ИИН родителя …, на которого оформляется договор: 610203381700`).
 //!
 //! | check digit | structure | words | result | confidence |
 //! |---|---|---|---|---|
@@ -91,6 +94,8 @@ pub const AFTER_WINDOW: usize = 12;
 /// `БИН 181240434173 | РНМ 010102345678` and `ИИН 871008401427, баллы 85 90 78 92 88 95` the word
 /// names the first number only.
 const OTHER_NUMBER_DIGITS: usize = 4;
+/// Characters of a form label (`ИИН родителя (…): `) searched back for its first word.
+const MAX_LABEL: usize = 120;
 
 const IIN_WITH_IIN_WORD: f32 = 0.99;
 const IIN_WITH_LOOSE_WORD: f32 = 0.95;
@@ -603,7 +608,10 @@ impl IinDetector {
             OTHER_NUMBER_DIGITS,
         );
         let lowered = before.to_lowercase();
-        let words = self.words_in(&lowered, |_, e| lowered.get(e..).map_or(0, char_count));
+        let mut words = self.words_in(&lowered, |_, e| lowered.get(e..).map_or(0, char_count));
+        if self.label_names_an_id(text, start) {
+            words.document = None;
+        }
         if let Some(cue) = words.resolve() {
             return cue;
         }
@@ -626,6 +634,28 @@ impl IinDetector {
         let lowered = after.to_lowercase();
         let words = self.words_in(&lowered, |s, _| lowered.get(..s).map_or(0, char_count));
         words.resolve().unwrap_or_default()
+    }
+
+    /// Whether the number follows a form label that starts with an IIN/BIN word and ends with
+    /// a colon: `ИИН родителя (законного представителя) ребёнка, на которого оформляется
+    /// договор: 610203381700`. The label's first word names the field, so a document word later
+    /// in the label (here `договор`) does not reject the value.
+    fn label_names_an_id(&self, text: &str, start: usize) -> bool {
+        let head = text[..start].trim_end();
+        let Some(head) = head.strip_suffix(':') else {
+            return false;
+        };
+        let window = window_before(head, head.len(), MAX_LABEL);
+        let label = window
+            .rfind(['|', ';', '\t', '\n'])
+            .map_or(window, |i| &window[i + 1..])
+            .trim_start_matches(|c: char| !c.is_alphanumeric());
+        let first = &label[..label
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(label.len())];
+        [&self.iin_words, &self.loose_iin_words, &self.bin_words]
+            .into_iter()
+            .any(|words| words.occurs_in(first))
     }
 
     /// The nearest word of each list in `lowered`, as a distance computed from its span.
@@ -1530,6 +1560,25 @@ mod tests {
         );
         // A word is matched whole: Иннокентий is no ИНН.
         assert_eq!(found("Иннокентий 901123300255"), None);
+    }
+
+    #[test]
+    fn a_label_headed_by_an_iin_word_names_its_value() {
+        let label =
+            "ИИН родителя (законного представителя) ребёнка, на которого оформляется договор";
+        assert_eq!(
+            found(&format!("{label}: 871008401427")),
+            Some((Kind::Iin, IIN_ALONE))
+        );
+        assert_eq!(
+            found("Номер договора, ИИН: 871008401427").map(|f| f.0),
+            Some(Kind::Iin)
+        );
+        assert_eq!(found("Номер договора: 871008401427"), None);
+        assert_eq!(
+            found("Заказ | ИИН плательщика по договору: 871008401427").map(|f| f.0),
+            Some(Kind::Iin)
+        );
     }
 
     #[test]
