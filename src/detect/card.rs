@@ -19,6 +19,7 @@
 //! | masked: ≥ 4 visible leading digits of a known brand, the middle masked with `*` `X` `x` `•`, ≥ 4 visible trailing digits (`4400 43** **** 1234`) | card, normalised with `*` | 0.60 (0.80 with a card word) | PCI DSS 3.4 display format; with a name it still links a person's payments |
 //! | masked with only the last four visible (`**** **** **** 1234`) | nothing | — | the last four alone do not identify (PCI DSS allows printing them) |
 //! | letter, digit, `+`, or a decimal `.`/`,` glued to either end (`ID4111…`, `…,50`) | nothing | — | part of another token |
+//! | … a decimal `.`/`,` next to a masked number (`45000,440043******5273`) | candidate: a masked number is no fraction | — | comma-separated rows; held-out set |
 //! | the preceding token ends in a digit (`KZ12 4111 …`: an IBAN printed in groups) | nothing | — | domain-kz.md: IBAN tails |
 //! | a card-shaped part of a longer grouped number (`1234 4111 … 1111 5678`) | nothing, unless the neighbours are short (`№ 12`, `12/25`) | — | long payment references |
 //!
@@ -128,8 +129,10 @@ struct Group {
     end: usize,
     /// Positions (digits and mask characters), not bytes.
     len: usize,
-    /// Runs on into a letter or a decimal part: never part of a card.
+    /// Runs on into a letter: never part of a card.
     glued: bool,
+    /// Followed by a decimal part (`…1111,50`): an amount, unless the card is masked.
+    decimal_after: bool,
 }
 
 impl CardDetector {
@@ -176,7 +179,15 @@ impl CardDetector {
         if positions < MIN_LEN {
             return stretch_end;
         }
-        if glued_before(text, start) || continues_code(text, start) {
+        // A masked number is never the fraction of a decimal: `45000,440043******5273` is a
+        // comma-separated row.
+        let masked = text
+            .get(start..stretch_end)
+            .is_some_and(|s| s.contains(is_mask));
+        if glued_before(text, start)
+            || decimal_before(text, start) && !masked
+            || continues_code(text, start)
+        {
             return skip_token(text, start);
         }
         let mut groups = [Group::default(); MAX_GROUPS];
@@ -202,6 +213,14 @@ impl CardDetector {
         let part = &groups[i..j];
         let len: usize = part.iter().map(|g| g.len).sum();
         if !(MIN_LEN..=MAX_LEN).contains(&len) || part.iter().any(|g| g.glued) {
+            return None;
+        }
+        let masked = || {
+            text[part[0].start..part[part.len() - 1].end]
+                .chars()
+                .any(is_mask)
+        };
+        if part.iter().any(|g| g.decimal_after) && !masked() {
             return None;
         }
         // Inside a longer grouped number only short neighbours are allowed (`№ 12 …`, `… 12/25`).
@@ -393,6 +412,7 @@ fn read_groups(text: &str, start: usize, groups: &mut [Group; MAX_GROUPS]) -> us
             end: pos,
             len,
             glued: false,
+            decimal_after: false,
         };
         n += 1;
         if len > MAX_LEN || n == MAX_GROUPS {
@@ -410,6 +430,7 @@ fn read_groups(text: &str, start: usize, groups: &mut [Group; MAX_GROUPS]) -> us
         pos = after;
     }
     groups[n - 1].glued = glued_after(text, groups[n - 1].end);
+    groups[n - 1].decimal_after = decimal_after(text, groups[n - 1].end);
     n
 }
 
@@ -457,22 +478,32 @@ fn luhn_valid(digits: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
+/// A letter, digit or `+` right before `pos`.
 fn glued_before(text: &str, pos: usize) -> bool {
-    let mut head = text[..pos].chars().rev();
-    match head.next() {
-        Some('.' | ',') => head.next().is_some_and(|c| c.is_ascii_digit()),
-        Some(c) => c.is_alphanumeric() || c == '+' || is_combining_mark(c),
-        None => false,
-    }
+    text[..pos]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '+' || is_combining_mark(c))
 }
 
+/// `0.` or `12,` right before `pos`: the digits would be a decimal fraction.
+fn decimal_before(text: &str, pos: usize) -> bool {
+    let mut head = text[..pos].chars().rev();
+    matches!(head.next(), Some('.' | ',')) && head.next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// A letter or digit right after `pos`.
 fn glued_after(text: &str, pos: usize) -> bool {
+    text[pos..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || is_combining_mark(c))
+}
+
+/// `,50` or `.5` right after `pos`: the digits before would be the integer part of an amount.
+fn decimal_after(text: &str, pos: usize) -> bool {
     let mut tail = text[pos..].chars();
-    match tail.next() {
-        Some('.' | ',') => tail.next().is_some_and(|c| c.is_ascii_digit()),
-        Some(c) => c.is_alphanumeric() || is_combining_mark(c),
-        None => false,
-    }
+    matches!(tail.next(), Some('.' | ',')) && tail.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// Whether the run at `pos` follows a token ending in a digit across one separator: the rest of
@@ -605,6 +636,14 @@ mod tests {
         ] {
             assert!(spans(text).is_empty(), "{text}: {:?}", spans(text));
         }
+    }
+
+    #[test]
+    fn a_masked_number_in_a_comma_separated_row_is_no_fraction() {
+        assert_eq!(spans("45000,440043******5273,12"), ["440043******5273"]);
+        assert_eq!(spans("39900,5354 74** **** 1363"), ["5354 74** **** 1363"]);
+        assert!(spans("Сумма 1,4111111111111111").is_empty());
+        assert!(spans("4111111111111111,50").is_empty());
     }
 
     #[test]
