@@ -223,4 +223,53 @@ fn main() {
         print!("{} ", luhn_complete(&body));
     }
     println!();
+
+    // Second batch, for records written after the detector fixes.
+    println!("# batch 2: IINs with random birth dates 1950–2019");
+    let mut n = 0;
+    while n < 40 {
+        let year = 1950 + rng.below(70) as u32;
+        let (month, day) = (1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+        let century = match (year >= 2000, rng.below(2)) {
+            (false, 0) => 3,
+            (false, _) => 4,
+            (true, 0) => 5,
+            (true, _) => 6,
+        };
+        let first = format!(
+            "{:02}{month:02}{day:02}{century}{}",
+            year % 100,
+            rng.digits(4)
+        );
+        if let Some(k) = iin_check(&first) {
+            print!("{first}{k} ");
+            n += 1;
+        }
+    }
+    println!();
+    println!("# batch 2: BINs");
+    n = 0;
+    while n < 12 {
+        let first = format!(
+            "{:02}{:02}4{}{}",
+            rng.below(25),
+            1 + rng.below(12),
+            rng.below(3),
+            rng.digits(5)
+        );
+        if let Some(k) = iin_check(&first) {
+            print!("{first}{k} ");
+            n += 1;
+        }
+    }
+    println!();
+    println!("# batch 2: cards");
+    for prefix in [
+        "440043", "440043", "440043", "405645", "535474", "539545", "400303", "457367", "220070",
+        "517792",
+    ] {
+        let body = format!("{prefix}{}", rng.digits(15 - prefix.len()));
+        print!("{} ", luhn_complete(&body));
+    }
+    println!();
 }
