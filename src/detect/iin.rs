@@ -53,8 +53,10 @@
 //! Candidates: a run of exactly 12 ASCII digits with no digit directly before or after, or a
 //! chain of 2–6 groups of 2–6 digits joined by one repeated separator (space, no-break space,
 //! `-`) adding up to 12 digits. Not candidates: a run after `+` (an international phone number,
-//! `+380501234564`) and the fraction of a decimal (`0.871008401427`). A run glued to letters is
-//! a candidate; glued to an IIN word (`ИИН871008401427`) it counts as having that word.
+//! `+380501234564`) and the fraction of a decimal (`0.871008401427`, `12,871008401427`; not
+//! `4512,070213630597`, a comma-separated row: no spreadsheet prints 16 significant digits). A
+//! run glued to letters is a candidate; glued to an IIN word (`ИИН871008401427`) it counts as
+//! having that word.
 //!
 //! # Functions for other modules
 //!
@@ -94,6 +96,9 @@ pub const AFTER_WINDOW: usize = 12;
 /// `БИН 181240434173 | РНМ 010102345678` and `ИИН 871008401427, баллы 85 90 78 92 88 95` the word
 /// names the first number only.
 const OTHER_NUMBER_DIGITS: usize = 4;
+/// Significant digits a spreadsheet (Excel, 1C) prints in a number: a longer run around a
+/// comma is not one decimal number.
+const MAX_SPREADSHEET_DIGITS: usize = 15;
 /// Characters of a form label (`ИИН родителя (…): `) searched back for its first word.
 const MAX_LABEL: usize = 120;
 
@@ -901,17 +906,18 @@ fn continues_a_group(bytes: &[u8], start: usize) -> bool {
 }
 
 /// A run after `+` (an international phone number) or the fraction of a decimal (`0.871…`; a
-/// comma after a 12-digit run is a list, `871008401427,760212350620`).
+/// comma after a 12-digit run is a list, `871008401427,760212350620`). A decimal comma comes
+/// from spreadsheets and 1C, which print at most [`MAX_SPREADSHEET_DIGITS`] significant digits:
+/// after more than three integer digits the comma separates fields (`4512,070213630597,…`).
 fn not_a_candidate(bytes: &[u8], start: usize) -> bool {
     let Some((&prev, head)) = bytes[..start].split_last() else {
         return false;
     };
+    let int_len = || head.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     match prev {
         b'+' => true,
-        b'.' | b',' => {
-            let int_len = head.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-            (1..12).contains(&int_len)
-        }
+        b'.' => (1..12).contains(&int_len()),
+        b',' => (1..=MAX_SPREADSHEET_DIGITS - 12).contains(&int_len()),
         _ => false,
     }
 }
@@ -1560,6 +1566,14 @@ mod tests {
         );
         // A word is matched whole: Иннокентий is no ИНН.
         assert_eq!(found("Иннокентий 901123300255"), None);
+    }
+
+    #[test]
+    fn a_comma_after_a_long_number_separates_fields() {
+        assert!(found("4512,871008401427,87014127708").is_some());
+        assert_eq!(found("p = 12,871008401427"), None);
+        assert_eq!(found("p = 0.871008401427"), None);
+        assert_eq!(found("4512.871008401427"), None);
     }
 
     #[test]
