@@ -47,6 +47,7 @@
 //! | groups of four (`3456 7890 1234 …`) | not a phone | issue (IBAN, cards) |
 //! | next to a loose digit group (`3456 8 701 …`, `… 45 67 8`) | not a phone, unless the group starts another phone | issue |
 //! | `-` or `.` and a digit right before or after | not a phone, unless another phone | issue |
+//! | … but `.0` after 11 glued digits (`87022201144.0`) | candidate: a float rendering of an integer column | held-out set (pandas, Excel) |
 //!
 //! Range (the national number after `+7`):
 //!
@@ -833,9 +834,16 @@ fn trailing_ok(text: &str, shape: &Shape) -> bool {
         return true;
     }
     match sep {
-        Sep::Dash | Sep::Dot => false,
+        // `87022201144.0`: a float rendering of an integer column (pandas, Excel).
+        Sep::Dot => !shape.separated && is_float_zero(bytes, next),
+        Sep::Dash => false,
         _ => !shape.separated || !bare_group_at(text, next),
     }
+}
+
+/// `0` at `i` and no digit after it: the `.0` a float rendering adds to an integer.
+fn is_float_zero(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&b'0') && !is_digit_at(bytes, i + 1)
 }
 
 /// The letters glued to the text right before `start`, if any.
@@ -1223,6 +1231,13 @@ mod tests {
         none("ИИН87011234567");
         none("87011234567abc");
         none("87991234567мама");
+    }
+
+    #[test]
+    fn a_float_rendering_of_a_phone_column_is_a_phone() {
+        assert_eq!(one("4515,87022201144.0,64.0").0, "87022201144");
+        none("4515,87022201144.05");
+        none("8 702 220 11 44.0");
     }
 
     #[test]
