@@ -19,7 +19,7 @@
 //! | masked: ≥ 4 visible leading digits of a known brand, the middle masked with `*` `X` `x` `•`, ≥ 4 visible trailing digits (`4400 43** **** 1234`) | card, normalised with `*` | 0.60 (0.80 with a card word) | PCI DSS 3.4 display format; with a name it still links a person's payments |
 //! | masked with only the last four visible (`**** **** **** 1234`) | nothing | — | the last four alone do not identify (PCI DSS allows printing them) |
 //! | letter, digit, `+`, or a decimal `.`/`,` glued to either end (`ID4111…`, `…,50`) | nothing | — | part of another token |
-//! | … a decimal `.`/`,` next to a masked number (`45000,440043******5273`) | candidate: a masked number is no fraction | — | comma-separated rows; held-out set |
+//! | … a decimal `.`/`,` next to a masked number (`45000,440043******5273`), or a comma before more digits than a spreadsheet prints (15 significant: `1,4111111111111111`) | candidate: no fraction | — | comma-separated rows; held-out set |
 //! | the preceding token ends in a digit (`KZ12 4111 …`: an IBAN printed in groups) | nothing | — | domain-kz.md: IBAN tails |
 //! | a card-shaped part of a longer grouped number (`1234 4111 … 1111 5678`) | nothing, unless the neighbours are short (`№ 12`, `12/25`) | — | long payment references |
 //!
@@ -44,6 +44,8 @@ const MASKED_MIN_VISIBLE: usize = 4;
 const CONTEXT_WINDOW: usize = 40;
 /// Characters before a number in which a document word rejects it.
 const DOCUMENT_WINDOW: usize = 32;
+/// Significant digits a spreadsheet (Excel, 1C) prints in a number.
+const MAX_SPREADSHEET_DIGITS: usize = 15;
 /// Length of an EAN-13 barcode.
 const BARCODE_LEN: usize = 13;
 
@@ -185,7 +187,7 @@ impl CardDetector {
             .get(start..stretch_end)
             .is_some_and(|s| s.contains(is_mask));
         if glued_before(text, start)
-            || decimal_before(text, start) && !masked
+            || decimal_before(text, start, positions) && !masked
             || continues_code(text, start)
         {
             return skip_token(text, start);
@@ -486,10 +488,22 @@ fn glued_before(text: &str, pos: usize) -> bool {
         .is_some_and(|c| c.is_alphanumeric() || c == '+' || is_combining_mark(c))
 }
 
-/// `0.` or `12,` right before `pos`: the digits would be a decimal fraction.
-fn decimal_before(text: &str, pos: usize) -> bool {
-    let mut head = text[..pos].chars().rev();
-    matches!(head.next(), Some('.' | ',')) && head.next().is_some_and(|c| c.is_ascii_digit())
+/// `0.`, `0,` or `1,` right before `pos`, where `digits` follow: the digits would be a decimal
+/// fraction. A decimal comma after a non-zero integer comes from spreadsheets and 1C, which
+/// print at most 15 significant digits: with more the comma separates fields
+/// (`1,4111111111111111` in a comma-separated row).
+fn decimal_before(text: &str, pos: usize, digits: usize) -> bool {
+    let head = &text.as_bytes()[..pos];
+    let integer = |h: &[u8]| -> usize { h.iter().rev().take_while(|b| b.is_ascii_digit()).count() };
+    match head.split_last() {
+        Some((b'.', h)) => integer(h) > 0,
+        Some((b',', h)) => {
+            let n = integer(h);
+            n == 1 && h.last() == Some(&b'0')
+                || (1..=MAX_SPREADSHEET_DIGITS.saturating_sub(digits)).contains(&n)
+        }
+        _ => false,
+    }
 }
 
 /// A letter or digit right after `pos`.
@@ -642,7 +656,8 @@ mod tests {
     fn a_masked_number_in_a_comma_separated_row_is_no_fraction() {
         assert_eq!(spans("45000,440043******5273,12"), ["440043******5273"]);
         assert_eq!(spans("39900,5354 74** **** 1363"), ["5354 74** **** 1363"]);
-        assert!(spans("Сумма 1,4111111111111111").is_empty());
+        assert_eq!(spans("Test,1,4111111111111111"), ["4111111111111111"]);
+        assert!(spans("0.4111111111111111").is_empty());
         assert!(spans("4111111111111111,50").is_empty());
     }
 
