@@ -106,12 +106,15 @@ impl EmailDetector {
         if local.len() > MAX_LOCAL || before_is(text, start, |c| c == '@') {
             return None;
         }
-        if in_url_authority(text, start) || self.in_message_id(text, start) {
+        if in_url_authority(text, start) {
             return None;
         }
         let end = domain_end(text, at + 1);
         let domain = &text[at + 1..end];
-        if !self.valid_domain(domain) || after_is(text, end, |c| c == '@') || is_scp_path(text, end)
+        if !self.valid_domain(domain)
+            || after_is(text, end, |c| c == '@')
+            || is_scp_path(text, end)
+            || self.in_message_id(text, start)
         {
             return None;
         }

@@ -614,7 +614,7 @@ impl IinDetector {
         );
         let lowered = before.to_lowercase();
         let mut words = self.words_in(&lowered, |_, e| lowered.get(e..).map_or(0, char_count));
-        if self.label_names_an_id(text, start) {
+        if words.document.is_some() && self.label_names_an_id(text, start) {
             words.document = None;
         }
         if let Some(cue) = words.resolve() {
