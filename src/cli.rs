@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::detect::Kind;
 
@@ -34,6 +34,157 @@ pub enum Command {
     ///   zcat dump.sql.gz | tazala detect --kinds email
     #[command(verbatim_doc_comment)]
     Detect(DetectArgs),
+
+    /// Report which columns of CSV or Parquet files hold personal data, without printing any
+    /// value.
+    ///
+    /// For each file and column: the kind found (iin, bin, phone, email, messenger, card, name,
+    /// text, none), how the kind was decided (header, values), how many values hold personal
+    /// data, their share of the records, and a few record numbers (1 = the first record after
+    /// the header). Directories are walked recursively.
+    ///
+    /// Exit status: 0 nothing personal found, 1 found, 2 an error.
+    ///
+    /// Examples:
+    ///   tazala scan export.csv
+    ///   tazala scan --format json --sample 10000 /data/exports
+    #[command(verbatim_doc_comment)]
+    Scan(ScanArgs),
+
+    /// Write a copy of a CSV or Parquet file, or of a directory of them, with personal data
+    /// pseudonymised or removed.
+    ///
+    /// The output has the input's format, encoding, delimiter, column order (minus dropped
+    /// columns), record count and order; in CSV, values the policy does not touch are written
+    /// byte for byte as read; in Parquet, the schema, row groups, codecs and metadata are kept. Each output file is written under a temporary name and renamed when
+    /// complete; the input is never modified. A directory is mirrored into OUTPUT.
+    ///
+    /// Without --policy the safe defaults apply: IINs, phones, e-mails, messenger accounts,
+    /// cards and names are pseudonymised (names found in free text are redacted), BINs and
+    /// everything else are kept. Pseudonymising needs a key (`tazala keygen`).
+    ///
+    /// Examples:
+    ///   tazala keygen -o ~/.tazala.key
+    ///   tazala scrub students.csv -o clean/students.csv --key-file ~/.tazala.key
+    ///   TAZALA_KEY_FILE=~/.tazala.key tazala scrub exports/ -o clean/ --report run.json
+    #[command(verbatim_doc_comment)]
+    Scrub(ScrubArgs),
+
+    /// Write a new random pseudonymisation key (32 bytes, hex) to a file readable only by you.
+    ///
+    /// Keep it apart from the data and use the same key every run: the same person then gets
+    /// the same pseudonym in every file and every night. Whoever holds the key can check a
+    /// guessed value against a pseudonym.
+    Keygen(KeygenArgs),
+
+    /// Write or check a policy file (which action applies to which column and kind).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// How `scan` prints its results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// Aligned text for people.
+    Human,
+    /// One JSON document (the run report).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// CSV files (.csv, .tsv, optionally .gz or .zst), Parquet files (.parquet) or directories.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
+    pub format: ScanFormat,
+
+    /// Read only the first N records of each file.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<u64>,
+
+    /// A policy whose `[[column]]` rules force column kinds (actions are ignored by a scan).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Say on standard error what was assumed about each file (encoding, delimiter, kinds).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScrubArgs {
+    /// A CSV or Parquet file, or a directory.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+
+    /// Where to write: a file for a file input, a directory for a directory input.
+    #[arg(long, short = 'o', value_name = "OUTPUT")]
+    pub output: PathBuf,
+
+    /// Policy file (TOML); see `tazala policy suggest`. Default: the built-in safe defaults.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
+    /// Key file written by `tazala keygen` (default: $TAZALA_KEY_FILE).
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+
+    /// Write a JSON run report (counts per file, column, kind and action; never values).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Worker threads (default: one per core). The output is the same for any number.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Say on standard error what was assumed about each file (encoding, delimiter, kinds).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// Records per batch (memory bound and unit of parallel work).
+    #[arg(long, value_name = "N", default_value_t = 16_384, hide = true)]
+    pub batch_records: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The key file to create (never overwritten).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Write a starter policy for the columns found in PATHs: the defaults plus one rule per
+    /// column holding personal data or a quasi-identifier, to edit.
+    Suggest(PolicySuggestArgs),
+    /// Check a policy file and say what it does.
+    Check(PolicyCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySuggestArgs {
+    /// CSV or Parquet files or directories to look at (their first records).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Write the policy to this new file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyCheckArgs {
+    /// The policy file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

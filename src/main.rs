@@ -19,6 +19,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Detect(args) => cmd::detect::run(&args),
+        Command::Scan(args) => cmd::scan::run(&args),
+        Command::Scrub(args) => cmd::scrub::run(&args),
+        Command::Keygen(args) => cmd::keygen::run(&args),
+        Command::Policy(command) => cmd::policy::run(&command),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

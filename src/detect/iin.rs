@@ -74,8 +74,8 @@
 //!
 //! The text is scanned byte by byte for ASCII digits; only runs of 12 digits and short runs
 //! followed by a separator and a digit go further, and only those look at the words around them
-//! (the window is lower-cased then, never the text). Text without such runs costs one pass and no
-//! allocation.
+//! (an automaton over a short window; the text is never lower-cased). Text without such runs
+//! costs one pass and no allocation.
 
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -612,20 +612,20 @@ impl IinDetector {
             &text[widen_left(text, start - window_before(text, start, ID_WINDOW).len())..start],
             OTHER_NUMBER_DIGITS,
         );
-        let lowered = before.to_lowercase();
-        let mut words = self.words_in(&lowered, |_, e| lowered.get(e..).map_or(0, char_count));
+        let mut words = self.words_in(before, |_, e| char_count(&before[e..]));
         if words.document.is_some() && self.label_names_an_id(text, start) {
             words.document = None;
         }
         if let Some(cue) = words.resolve() {
             return cue;
         }
-        let trimmed = lowered.trim_end_matches(|c: char| c.is_whitespace() || c == ':');
-        if self
-            .number_signs
-            .iter()
-            .any(|s| trimmed.ends_with(s.as_str()))
-        {
+        let trimmed = before
+            .trim_end_matches(|c: char| c.is_whitespace() || c == ':')
+            .as_bytes();
+        if self.number_signs.iter().any(|s| {
+            trimmed.len() >= s.len()
+                && trimmed[trimmed.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        }) {
             return Cue {
                 rejected: true,
                 ..Cue::default()
@@ -636,8 +636,7 @@ impl IinDetector {
         if after.bytes().any(|b| b.is_ascii_digit()) {
             return Cue::default();
         }
-        let lowered = after.to_lowercase();
-        let words = self.words_in(&lowered, |s, _| lowered.get(..s).map_or(0, char_count));
+        let words = self.words_in(after, |s, _| char_count(&after[..s]));
         words.resolve().unwrap_or_default()
     }
 
@@ -663,9 +662,9 @@ impl IinDetector {
             .any(|words| words.occurs_in(first))
     }
 
-    /// The nearest word of each list in `lowered`, as a distance computed from its span.
-    fn words_in(&self, lowered: &str, distance: impl Fn(usize, usize) -> usize) -> Words {
-        let seen = |words: &ContextWords| words.find_in(lowered).map(|(s, e)| distance(s, e));
+    /// The nearest word of each list in `window`, as a distance computed from its span.
+    fn words_in(&self, window: &str, distance: impl Fn(usize, usize) -> usize) -> Words {
+        let seen = |words: &ContextWords| words.find_in(window).map(|(s, e)| distance(s, e));
         Words {
             iin: seen(&self.iin_words),
             loose: seen(&self.loose_iin_words),

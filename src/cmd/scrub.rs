@@ -1,0 +1,156 @@
+//! `tazala scrub`: copy CSV files with personal data pseudonymised or removed.
+//!
+//! Everything that can fail on user input fails in `ScrubRun::new`, before any output is
+//! opened: the policy, the key (required when the policy pseudonymises), the inputs and their
+//! outputs (never the input), the report path.
+
+use std::fs;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail, ensure};
+
+use super::Outcome;
+use crate::classify::Classifier;
+use crate::cli::ScrubArgs;
+use crate::detect::DetectorSet;
+use crate::io::{self as tio, AtomicOutput, Compression, FileJob, Pipeline};
+use crate::key::{KEY_FILE_ENV, Key};
+use crate::policy::Policy;
+use crate::pseudonym::Pseudonymiser;
+use crate::report::RunReport;
+
+struct ScrubRun {
+    jobs: Vec<FileJob>,
+    skipped: Vec<PathBuf>,
+    policy: Policy,
+    key: Option<Key>,
+    report: Option<PathBuf>,
+    pool: rayon::ThreadPool,
+    batch_records: usize,
+    verbose: bool,
+}
+
+pub fn run(args: &ScrubArgs) -> Result<Outcome> {
+    ScrubRun::new(args)?.execute()
+}
+
+/// Why a key is required, and how to get one: printed when it is missing.
+const NO_KEY: &str = "the policy pseudonymises, and pseudonyms need a secret key: an unkeyed \
+hash of an IIN is reversed by hashing the ~10^9 plausible IINs and looking the result up. \
+Create a key once with `tazala keygen -o PATH`, keep it apart from the data, and pass it with \
+--key-file PATH or the TAZALA_KEY_FILE environment variable (or use a policy that only \
+redacts, masks, nulls or drops)";
+
+impl ScrubRun {
+    fn new(args: &ScrubArgs) -> Result<Self> {
+        ensure!(args.threads != Some(0), "--threads must be at least 1");
+        ensure!(args.batch_records > 0, "--batch-records must be at least 1");
+        let policy = match &args.policy {
+            Some(p) => Policy::load(p)?,
+            None => Policy::defaults(),
+        };
+        let key_path = args.key_file.clone().or_else(|| {
+            std::env::var_os(KEY_FILE_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        let key = match key_path {
+            Some(path) => {
+                let key = Key::load(&path)?;
+                if Key::readable_by_others(&path) {
+                    eprintln!(
+                        "tazala: warning: the key file {} can be read by other users \
+                         (chmod 600 it): whoever reads it can test guesses against pseudonyms",
+                        path.display()
+                    );
+                }
+                Some(key)
+            }
+            None if policy.needs_key() => bail!("{NO_KEY}"),
+            None => None,
+        };
+        let (jobs, skipped) = tio::list_jobs(&args.input, Some(&args.output))?;
+        if let Some(report) = &args.report {
+            for job in &jobs {
+                tio::refuse_same_file(&job.input, report)
+                    .context("--report would overwrite an input")?;
+                if job.output.as_ref() == Some(report) {
+                    bail!("--report {} is also an output file", report.display());
+                }
+            }
+        }
+        Ok(ScrubRun {
+            jobs,
+            skipped,
+            policy,
+            key,
+            report: args.report.clone(),
+            pool: super::thread_pool(args.threads)?,
+            batch_records: args.batch_records,
+            verbose: args.verbose,
+        })
+    }
+
+    fn execute(self) -> Result<Outcome> {
+        let started = Instant::now();
+        let classifier = Classifier::builtin();
+        let detectors = DetectorSet::builtin();
+        let pseudonymiser = self.key.as_ref().map(Pseudonymiser::new);
+        let pipeline = Pipeline {
+            classifier: &classifier,
+            detectors: &detectors,
+            policy: &self.policy,
+            pseudonymiser: pseudonymiser.as_ref(),
+            pool: &self.pool,
+            batch_records: self.batch_records,
+            max_records: None,
+            progress: true,
+            verbose: self.verbose,
+        };
+        let mut report = RunReport::new("scrub");
+        report.key_fingerprint = self.key.as_ref().map(Key::fingerprint);
+        report.policy_hash = Some(self.policy.hash.clone());
+        report.policy_source = Some(self.policy.source.clone());
+        report.skipped = self
+            .skipped
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        for path in &self.skipped {
+            eprintln!(
+                "tazala: {}: skipped, not written (not .csv/.tsv, optionally .gz/.zst, nor .parquet)",
+                path.display()
+            );
+        }
+        for job in &self.jobs {
+            if let Some(dir) = job.output.as_ref().and_then(|o| o.parent())
+                && !dir.as_os_str().is_empty()
+            {
+                fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create directory {}", dir.display()))?;
+            }
+            // Checked again per file: a link inside a directory may point at an input.
+            if let Some(out) = &job.output {
+                tio::refuse_same_file(&job.input, out)?;
+            }
+            report.push(tio::scrub_file(job, &pipeline)?);
+        }
+        report.seconds = started.elapsed().as_secs_f64();
+        if let Some(path) = &self.report {
+            let mut out = AtomicOutput::create(path, Compression::None)?;
+            serde_json::to_writer_pretty(out.writer(), &report)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            std::io::Write::write_all(out.writer(), b"\n")
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            out.commit()?;
+        }
+        if self.verbose {
+            eprintln!(
+                "tazala: {} file(s), {} record(s), {} value(s) changed",
+                report.totals.files, report.totals.records_in, report.totals.changed
+            );
+        }
+        Ok(Outcome::Clean)
+    }
+}

@@ -1,0 +1,963 @@
+//! CSV: the one place that reads, splits and writes CSV, and the read → transform → write loop.
+//!
+//! Reading. The first block of a file (1 MiB) decides the [`TextEncoding`] and the
+//! [`Dialect`]: the delimiter is sniffed among `,` `;` tab `|` (the one that occurs outside
+//! quotes as often on every line as on the header line, the most frequent on ties). Records
+//! follow RFC 4180: fields may be quoted with `"`, a quote inside is doubled, a quoted field may
+//! hold delimiters and line breaks; a record ends at `\n` or `\r\n`. The first record is the
+//! header. A record with more fields than the header is an error (file and record named); one
+//! with fewer is processed as far as it goes.
+//!
+//! What "byte-identical" covers. Records are split on raw bytes and never re-encoded unless a
+//! value in them changes, so:
+//! - a record in which nothing changes and no column is dropped is written exactly as read;
+//! - in a changed record, every untouched field is written exactly as read (its quotes, spaces
+//!   and encoding included), as are the delimiters and the record's line terminator;
+//! - a changed value is encoded in the file's encoding and quoted if the original was quoted or
+//!   if it holds the delimiter, a quote or a line break;
+//! - the byte-order mark and the header are kept (minus dropped columns); a compressed file is
+//!   written with the same compression, and identity holds for its decompressed content.
+//!
+//! A lone `\r` is not a line terminator (old Mac files are read as one long record).
+//!
+//! Processing. Records are read and split in batches of [`Pipeline::batch_records`] (and at
+//! most 32 MiB) on a thread of their own, one batch ahead; each batch is split into chunks
+//! scrubbed in parallel (rayon, ordered) and written in input order, so the output is the same whatever the number of threads and memory is bounded by
+//! the batch, not the file. Columns are classified once, from the header and a first batch of
+//! a fixed size (`CLASSIFY_RECORDS`, at most 32 MiB), so the classification, and the output,
+//! do not depend on the batch size either.
+//!
+//! What this module is not: it decides nothing about values (see `scrub`).
+
+use std::borrow::Cow;
+use std::io::Read;
+use std::ops::Range;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use super::encoding::{TextEncoding, UTF8_BOM};
+use super::{AtomicOutput, FileJob, Pipeline};
+use crate::classify::ColumnClass;
+use crate::policy::ColumnPlan;
+use crate::report::{ColumnReport, FileCounts, FileReport, FormatReport};
+use crate::scrub::{self, Scratch, Scrubber};
+
+/// Bytes read at a time; also the block that decides encoding and delimiter.
+const READ_BYTES: usize = 1 << 20;
+/// Bytes of records at most in one batch (a batch also ends at `--batch-records`), so memory
+/// stays bounded when records are long.
+const BATCH_BYTES: usize = 32 << 20;
+/// Records handed to one worker at a time.
+const RECORDS_PER_TASK: usize = 256;
+/// Records of the first batch, whatever the batch size: columns are classified from it, so
+/// the classification (and the output) does not depend on `--batch-records`.
+const CLASSIFY_RECORDS: usize = 16_384;
+/// Lines of the first block looked at to sniff the delimiter.
+const SNIFF_LINES: usize = 50;
+
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// How a CSV file is written: every reader and writer is configured from this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dialect {
+    pub delimiter: u8,
+}
+
+impl Dialect {
+    pub const QUOTE: u8 = b'"';
+
+    pub fn delimiter_name(self) -> String {
+        match self.delimiter {
+            b'\t' => "tab".to_string(),
+            d => (d as char).to_string(),
+        }
+    }
+
+    /// Sniffs the delimiter from the first block of a file (after any byte-order mark).
+    pub fn sniff(block: &[u8]) -> Dialect {
+        let mut lines: Vec<[usize; 4]> = Vec::new();
+        let mut counts = [0usize; 4];
+        let mut in_quotes = false;
+        for &b in block {
+            if b == Self::QUOTE {
+                in_quotes = !in_quotes;
+            } else if !in_quotes {
+                if b == b'\n' {
+                    lines.push(counts);
+                    counts = [0; 4];
+                    if lines.len() == SNIFF_LINES {
+                        break;
+                    }
+                } else if let Some(i) = DELIMITERS.iter().position(|d| *d == b) {
+                    counts[i] += 1;
+                }
+            }
+        }
+        if lines.is_empty() {
+            lines.push(counts);
+        }
+        let header = lines[0];
+        let best = (0..DELIMITERS.len())
+            .filter(|&i| header[i] > 0)
+            .max_by_key(|&i| {
+                let agreeing = lines.iter().filter(|l| l[i] == header[i]).count();
+                // Earlier candidates win ties: compare reversed index.
+                (agreeing, header[i], std::cmp::Reverse(i))
+            });
+        Dialect {
+            delimiter: best.map_or(b',', |i| DELIMITERS[i]),
+        }
+    }
+}
+
+/// A field's raw bytes in a buffer: the quotes of a quoted field included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldSpan {
+    pub start: usize,
+    pub end: usize,
+    pub quoted: bool,
+}
+
+/// A record's raw bytes in a buffer: `start..content_end` the fields, `content_end..end` its
+/// line terminator (`\n`, `\r\n`, or nothing at the end of the file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawRecord {
+    pub start: usize,
+    pub content_end: usize,
+    pub end: usize,
+    pub fields: Range<usize>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Parsed {
+    /// A whole record of this many bytes (terminator included) ending its content at `.1`.
+    Record(usize, usize),
+    /// The record runs past the data read so far.
+    Incomplete,
+}
+
+/// Splits the record at the start of `data` into fields, appending their spans (offset by
+/// `base`) to `fields`. With `eof`, the end of `data` ends the record.
+fn parse_record(
+    data: &[u8],
+    eof: bool,
+    delimiter: u8,
+    base: usize,
+    fields: &mut Vec<FieldSpan>,
+) -> Parsed {
+    let mark = fields.len();
+    let len = data.len();
+    let mut i = 0;
+    loop {
+        let start = i;
+        let quoted = i < len && data[i] == Dialect::QUOTE;
+        if quoted {
+            i += 1;
+            loop {
+                match memchr::memchr(Dialect::QUOTE, &data[i..]) {
+                    None if eof => {
+                        i = len;
+                        break;
+                    }
+                    None => {
+                        fields.truncate(mark);
+                        return Parsed::Incomplete;
+                    }
+                    Some(j) => {
+                        i += j + 1;
+                        if i < len && data[i] == Dialect::QUOTE {
+                            i += 1;
+                        } else if i == len && !eof {
+                            // The next byte may be a second quote: wait for it.
+                            fields.truncate(mark);
+                            return Parsed::Incomplete;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        // Anything after a closing quote belongs to the field, as most CSV readers do.
+        match memchr::memchr2(delimiter, b'\n', &data[i..]) {
+            Some(j) => i += j,
+            None if eof => i = len,
+            None => {
+                fields.truncate(mark);
+                return Parsed::Incomplete;
+            }
+        }
+        let at_newline = i < len && data[i] == b'\n';
+        let mut end = i;
+        if at_newline && end > start && data[end - 1] == b'\r' {
+            end -= 1;
+        }
+        fields.push(FieldSpan {
+            start: base + start,
+            end: base + end,
+            quoted,
+        });
+        if i == len {
+            return Parsed::Record(len, len);
+        }
+        if at_newline {
+            return Parsed::Record(i + 1, end);
+        }
+        i += 1;
+        if i == len && !eof {
+            fields.truncate(mark);
+            return Parsed::Incomplete;
+        }
+    }
+}
+
+/// The value of a field: quotes removed, doubled quotes undone.
+pub fn unquote(raw: &[u8]) -> Cow<'_, [u8]> {
+    let Some(inner) = raw.strip_prefix(&[Dialect::QUOTE]) else {
+        return Cow::Borrowed(raw);
+    };
+    if let Some(body) = inner.strip_suffix(&[Dialect::QUOTE])
+        && memchr::memchr(Dialect::QUOTE, body).is_none()
+    {
+        return Cow::Borrowed(body);
+    }
+    let mut out = Vec::with_capacity(inner.len());
+    let mut i = 0;
+    while i < inner.len() {
+        let b = inner[i];
+        if b == Dialect::QUOTE {
+            if inner.get(i + 1) == Some(&Dialect::QUOTE) {
+                out.push(b);
+                i += 2;
+                continue;
+            }
+            out.extend_from_slice(&inner[i + 1..]);
+            break;
+        }
+        out.push(b);
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// Writes a changed value: quoted when the original was, or when it must be.
+pub fn write_field(out: &mut Vec<u8>, value: &[u8], was_quoted: bool, dialect: Dialect) {
+    let must = memchr::memchr3(dialect.delimiter, Dialect::QUOTE, b'\n', value).is_some()
+        || memchr::memchr(b'\r', value).is_some();
+    if !(must || was_quoted) {
+        out.extend_from_slice(value);
+        return;
+    }
+    out.push(Dialect::QUOTE);
+    let mut rest = value;
+    while let Some(i) = memchr::memchr(Dialect::QUOTE, rest) {
+        out.extend_from_slice(&rest[..=i]);
+        out.push(Dialect::QUOTE);
+        rest = &rest[i + 1..];
+    }
+    out.extend_from_slice(rest);
+    out.push(Dialect::QUOTE);
+}
+
+/// Reads records in batches from a decompressed stream.
+struct RecordReader {
+    src: Box<dyn Read + Send>,
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    dialect: Dialect,
+}
+
+/// One batch: its records' bytes, and spans into them.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    records: Vec<RawRecord>,
+    fields: Vec<FieldSpan>,
+}
+
+impl RecordReader {
+    fn fill(&mut self) -> std::io::Result<()> {
+        if self.pos > 0 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+        let filled = self.buf.len();
+        self.buf.resize(filled + READ_BYTES, 0);
+        let mut n = 0;
+        while filled + n < self.buf.len() {
+            match self.src.read(&mut self.buf[filled + n..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.buf.truncate(filled);
+                    return Err(e);
+                }
+            }
+        }
+        self.buf.truncate(filled + n);
+        Ok(())
+    }
+
+    /// Reads the next `max` records (fewer at the end, or past `BATCH_BYTES`) into `batch`,
+    /// which then owns their bytes; no record at the end of the input.
+    fn next_batch(&mut self, max: usize, batch: &mut Batch) -> std::io::Result<()> {
+        batch.bytes.clear();
+        batch.records.clear();
+        batch.fields.clear();
+        // Records of the batch are kept in the buffer; data is only dropped before a batch.
+        let mut scan = self.pos;
+        while batch.records.len() < max && scan - self.pos < BATCH_BYTES {
+            let data = &self.buf[scan..];
+            if data.is_empty() && self.eof {
+                break;
+            }
+            let first_field = batch.fields.len();
+            match parse_record(
+                data,
+                self.eof,
+                self.dialect.delimiter,
+                scan,
+                &mut batch.fields,
+            ) {
+                Parsed::Record(len, content_end) => {
+                    batch.records.push(RawRecord {
+                        start: scan,
+                        content_end: scan + content_end,
+                        end: scan + len,
+                        fields: first_field..batch.fields.len(),
+                    });
+                    scan += len;
+                }
+                Parsed::Incomplete => {
+                    // Drop what earlier batches used, read more, and re-base the spans.
+                    let shift = self.pos;
+                    self.fill()?;
+                    for r in &mut batch.records {
+                        r.start -= shift;
+                        r.content_end -= shift;
+                        r.end -= shift;
+                    }
+                    for f in &mut batch.fields {
+                        f.start -= shift;
+                        f.end -= shift;
+                    }
+                    scan -= shift;
+                }
+            }
+        }
+        // The batch's records start at `pos` (spans were re-based with it on every fill).
+        let start = self.pos;
+        batch.bytes.extend_from_slice(&self.buf[start..scan]);
+        for r in &mut batch.records {
+            r.start -= start;
+            r.content_end -= start;
+            r.end -= start;
+        }
+        for f in &mut batch.fields {
+            f.start -= start;
+            f.end -= start;
+        }
+        self.pos = scan;
+        Ok(())
+    }
+
+    /// Reads batches of `size` records, `limit` records in all, on a thread of its own, and
+    /// hands them to `each` in order: reading, decompressing and splitting overlap with
+    /// scrubbing, and at most two batches wait in memory.
+    fn for_each_batch(
+        mut self,
+        job: &FileJob,
+        size: usize,
+        limit: u64,
+        mut each: impl FnMut(&Batch) -> Result<()>,
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(1);
+            scope.spawn(move || {
+                let mut left = limit;
+                while left > 0 {
+                    let mut batch = Batch::default();
+                    let n = usize::try_from(left).unwrap_or(usize::MAX).min(size);
+                    let read = self.next_batch(n, &mut batch);
+                    let done = read.is_err() || batch.records.is_empty();
+                    left -= batch.records.len() as u64;
+                    // A closed channel: the consumer stopped on an error.
+                    if tx.send(read.map(|()| batch)).is_err() || done {
+                        break;
+                    }
+                }
+            });
+            for batch in rx {
+                let batch =
+                    batch.with_context(|| format!("cannot read {}", job.input.display()))?;
+                if batch.records.is_empty() {
+                    break;
+                }
+                each(&batch)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// A file opened for reading, its encoding and dialect decided, its header read.
+struct OpenCsv {
+    dialect: Dialect,
+    encoding: TextEncoding,
+    encoding_evidence: &'static str,
+    /// The header record's raw bytes (terminator included), without any byte-order mark.
+    header_raw: Vec<u8>,
+    header_fields: Vec<FieldSpan>,
+    headers: Vec<String>,
+}
+
+fn open_csv(
+    job: &FileJob,
+    progress: &indicatif::ProgressBar,
+) -> Result<Option<(OpenCsv, RecordReader)>> {
+    let src = super::open_input(&job.input, job.format.compression, progress)?;
+    let mut reader = RecordReader {
+        src,
+        buf: Vec::with_capacity(READ_BYTES),
+        pos: 0,
+        eof: false,
+        dialect: Dialect { delimiter: b',' },
+    };
+    reader.fill()?;
+    let (encoding, encoding_evidence) = TextEncoding::detect(&reader.buf, reader.eof)?;
+    if encoding == (TextEncoding::Utf8 { bom: true }) {
+        reader.pos = UTF8_BOM.len();
+    }
+    reader.dialect = Dialect::sniff(&reader.buf[reader.pos..]);
+    let mut batch = Batch::default();
+    reader.next_batch(1, &mut batch)?;
+    let Some(header) = batch.records.first() else {
+        return Ok(None);
+    };
+    let header_raw = batch.bytes[header.start..header.end].to_vec();
+    let header_fields: Vec<FieldSpan> = batch.fields[header.fields.clone()]
+        .iter()
+        .map(|f| FieldSpan {
+            start: f.start - header.start,
+            end: f.end - header.start,
+            quoted: f.quoted,
+        })
+        .collect();
+    let headers = header_fields
+        .iter()
+        .map(|f| {
+            encoding
+                .decode(&unquote(&header_raw[f.start..f.end]))
+                .trim()
+                .to_string()
+        })
+        .collect();
+    let open = OpenCsv {
+        dialect: reader.dialect,
+        encoding,
+        encoding_evidence,
+        header_raw,
+        header_fields,
+        headers,
+    };
+    Ok(Some((open, reader)))
+}
+
+/// Classifies the columns from the first batch.
+fn plan_from_batch(
+    open: &OpenCsv,
+    batch: &Batch,
+    pipeline: &Pipeline,
+) -> Vec<(ColumnClass, ColumnPlan)> {
+    let n = open.headers.len();
+    let mut samples: Vec<Vec<String>> = vec![Vec::new(); n];
+    let buf = &batch.bytes;
+    for r in &batch.records {
+        for (col, f) in batch.fields[r.fields.clone()].iter().enumerate().take(n) {
+            if samples[col].len() >= crate::classify::SAMPLE_VALUES {
+                continue;
+            }
+            let value = open
+                .encoding
+                .decode(&unquote(&buf[f.start..f.end]))
+                .trim()
+                .to_string();
+            if !value.is_empty() {
+                samples[col].push(value);
+            }
+        }
+    }
+    scrub::plan_columns(
+        &open.headers,
+        &samples,
+        pipeline.classifier,
+        pipeline.detectors,
+        pipeline.policy,
+    )
+}
+
+fn format_report(open: &OpenCsv, job: &FileJob) -> FormatReport {
+    FormatReport {
+        format: "csv",
+        compression: job.format.compression.name().map(String::from),
+        encoding: Some(open.encoding.name()),
+        encoding_evidence: Some(open.encoding_evidence),
+        delimiter: Some(open.dialect.delimiter_name()),
+    }
+}
+
+fn column_reports(
+    headers: &[String],
+    planned: Vec<(ColumnClass, ColumnPlan)>,
+    counts: FileCounts,
+    pipeline: &Pipeline,
+    with_action: bool,
+) -> Vec<ColumnReport> {
+    planned
+        .into_iter()
+        .zip(counts.columns)
+        .enumerate()
+        .map(|(i, ((class, plan), counts))| ColumnReport {
+            index: i,
+            name: headers[i].clone(),
+            kind: plan.kind,
+            evidence: class.evidence,
+            action: with_action.then(|| plan.action.label()),
+            quasi_identifier: pipeline.classifier.is_quasi(&headers[i]),
+            counts,
+        })
+        .collect()
+}
+
+fn say_assumptions(
+    job: &FileJob,
+    open: &OpenCsv,
+    planned: &[(ColumnClass, ColumnPlan)],
+    pipeline: &Pipeline,
+) {
+    if !pipeline.verbose {
+        return;
+    }
+    eprintln!(
+        "tazala: {}: {} ({}), delimiter {}",
+        job.input.display(),
+        open.encoding.name(),
+        open.encoding_evidence,
+        open.dialect.delimiter_name()
+    );
+    for (i, (class, plan)) in planned.iter().enumerate() {
+        eprintln!(
+            "tazala:   column {} {:?}: {} (by {}) -> {}",
+            i + 1,
+            open.headers[i],
+            plan.kind,
+            class.evidence.decided_by,
+            plan.action.label()
+        );
+    }
+}
+
+/// Context for the values of one record, for error messages (never the value).
+fn record_error(job: &FileJob, record: u64, detail: &str) -> anyhow::Error {
+    anyhow::anyhow!("{}: record {record}: {detail}", job.input.display())
+}
+
+/// Counts what is in a file without writing anything (`tazala scan`).
+pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
+    let started = Instant::now();
+    let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
+    let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
+    let Some((open, mut reader)) = open_csv(job, &progress)? else {
+        return Ok(empty_report(job, None, started));
+    };
+    let limit = pipeline.max_records.unwrap_or(u64::MAX);
+    let mut first = Batch::default();
+    reader
+        .next_batch(
+            CLASSIFY_RECORDS.min(usize::try_from(limit).unwrap_or(usize::MAX)),
+            &mut first,
+        )
+        .with_context(|| format!("cannot read {}", job.input.display()))?;
+    let planned = plan_from_batch(&open, &first, pipeline);
+    say_assumptions(job, &open, &planned, pipeline);
+    let plans = planned.iter().map(|(_, p)| p.clone()).collect();
+    // A scan changes nothing: no key is needed even where the policy would pseudonymise.
+    let scrubber = Scrubber::for_scan(plans, pipeline.detectors);
+    let mut totals = FileCounts::new(open.headers.len());
+    let mut next_record = 1u64;
+    let mut each = |batch: &Batch| -> Result<()> {
+        totals += &process_batch(&open, batch, next_record, &scrubber, pipeline, job, None)?;
+        next_record += batch.records.len() as u64;
+        Ok(())
+    };
+    if !first.records.is_empty() {
+        each(&first)?;
+        let left = limit.saturating_sub(first.records.len() as u64);
+        reader.for_each_batch(job, pipeline.batch_records, left, each)?;
+    }
+    progress.finish_and_clear();
+    Ok(FileReport {
+        input: job.input.display().to_string(),
+        output: None,
+        format: format_report(&open, job),
+        records_in: totals.records,
+        records_out: None,
+        columns: column_reports(&open.headers, planned, totals, pipeline, false),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Scrubs one file into its output (`tazala scrub`).
+pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
+    let started = Instant::now();
+    let output = job.output.as_deref().expect("scrub jobs have an output");
+    let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
+    let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
+    let write_err = || format!("cannot write {}", output.display());
+    let Some((open, mut reader)) = open_csv(job, &progress)? else {
+        // No header: an empty output (a lone byte-order mark is not kept).
+        AtomicOutput::create(output, job.format.compression)?.commit()?;
+        return Ok(empty_report(job, Some(output), started));
+    };
+    let mut first = Batch::default();
+    reader
+        .next_batch(CLASSIFY_RECORDS, &mut first)
+        .with_context(|| format!("cannot read {}", job.input.display()))?;
+    let planned = plan_from_batch(&open, &first, pipeline);
+    say_assumptions(job, &open, &planned, pipeline);
+    let plans = planned.iter().map(|(_, p)| p.clone()).collect();
+    let scrubber = Scrubber::new(plans, pipeline.detectors, pipeline.pseudonymiser)
+        .with_context(|| format!("{}", job.input.display()))?;
+
+    // Opened only now that the file is classified and its plan accepted.
+    let mut out = AtomicOutput::create(output, job.format.compression)?;
+    if open.encoding == (TextEncoding::Utf8 { bom: true }) {
+        out.writer().write_all(UTF8_BOM).with_context(write_err)?;
+    }
+    let header = write_header(&open, &scrubber);
+    out.writer().write_all(&header).with_context(write_err)?;
+
+    let mut totals = FileCounts::new(open.headers.len());
+    let mut next_record = 1u64;
+    let mut chunk_out = Vec::new();
+    let mut each = |batch: &Batch| -> Result<()> {
+        let counts = process_batch(
+            &open,
+            batch,
+            next_record,
+            &scrubber,
+            pipeline,
+            job,
+            Some(&mut chunk_out),
+        )?;
+        out.writer().write_all(&chunk_out).with_context(write_err)?;
+        chunk_out.clear();
+        totals += &counts;
+        next_record += batch.records.len() as u64;
+        Ok(())
+    };
+    if !first.records.is_empty() {
+        each(&first)?;
+        drop(first);
+        reader.for_each_batch(job, pipeline.batch_records, u64::MAX, each)?;
+    }
+    out.commit()?;
+    progress.finish_and_clear();
+    let undecodable: u64 = totals.columns.iter().map(|c| c.undecodable).sum();
+    if undecodable > 0 {
+        eprintln!(
+            "tazala: warning: {}: {undecodable} value(s) are not valid {} although the start of \
+             the file is; where such a value was changed, its bad bytes became U+FFFD (see the \
+             report's `undecodable` counts)",
+            job.input.display(),
+            open.encoding.name()
+        );
+    }
+    let records = totals.records;
+    Ok(FileReport {
+        input: job.input.display().to_string(),
+        output: Some(output.display().to_string()),
+        format: format_report(&open, job),
+        records_in: records,
+        records_out: Some(records),
+        columns: column_reports(&open.headers, planned, totals, pipeline, true),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn empty_report(job: &FileJob, output: Option<&Path>, started: Instant) -> FileReport {
+    FileReport {
+        input: job.input.display().to_string(),
+        output: output.map(|o| o.display().to_string()),
+        format: FormatReport {
+            format: "csv",
+            compression: job.format.compression.name().map(String::from),
+            encoding: None,
+            encoding_evidence: Some("empty file"),
+            delimiter: None,
+        },
+        records_in: 0,
+        records_out: output.map(|_| 0),
+        columns: Vec::new(),
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// The header as read, minus dropped columns.
+fn write_header(open: &OpenCsv, scrubber: &Scrubber) -> Vec<u8> {
+    let raw = &open.header_raw;
+    if !(0..open.headers.len()).any(|i| scrubber.drops(i)) {
+        return raw.clone();
+    }
+    let content_end = open.header_fields.last().map_or(0, |f| f.end);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut first = true;
+    for (i, f) in open.header_fields.iter().enumerate() {
+        if scrubber.drops(i) {
+            continue;
+        }
+        if !first {
+            out.push(open.dialect.delimiter);
+        }
+        first = false;
+        out.extend_from_slice(&raw[f.start..f.end]);
+    }
+    out.extend_from_slice(&raw[content_end..]);
+    out
+}
+
+/// Scrubs (with `out`, appended to) or examines (without) one batch: parallel over chunks,
+/// results in input order.
+fn process_batch(
+    open: &OpenCsv,
+    batch: &Batch,
+    first_record: u64,
+    scrubber: &Scrubber,
+    pipeline: &Pipeline,
+    job: &FileJob,
+    out: Option<&mut Vec<u8>>,
+) -> Result<FileCounts> {
+    let writing = out.is_some();
+    let columns = open.headers.len();
+    let view = View {
+        buf: &batch.bytes,
+        encoding: open.encoding,
+        dialect: open.dialect,
+    };
+    let results: Vec<Result<(Vec<u8>, FileCounts)>> = pipeline.pool.install(|| {
+        batch
+            .records
+            .par_chunks(RECORDS_PER_TASK)
+            .enumerate()
+            .map_init(Scratch::default, |scratch, (chunk_index, chunk)| {
+                let mut bytes = Vec::new();
+                let mut counts = FileCounts::new(columns);
+                let mut changed: Vec<Option<Vec<u8>>> = Vec::new();
+                for (k, record) in chunk.iter().enumerate() {
+                    let number = first_record + (chunk_index * RECORDS_PER_TASK + k) as u64;
+                    let fields = &batch.fields[record.fields.clone()];
+                    if fields.len() > columns {
+                        return Err(record_error(
+                            job,
+                            number,
+                            &format!(
+                                "{} fields but the header has {} (unquoted delimiter in a value?)",
+                                fields.len(),
+                                columns
+                            ),
+                        ));
+                    }
+                    counts.records += 1;
+                    changed.clear();
+                    for (col, f) in fields.iter().enumerate() {
+                        let col_counts = &mut counts.columns[col];
+                        let raw = &view.buf[f.start..f.end];
+                        if scrubber.passes_through(col) {
+                            col_counts.values += 1;
+                            if unquote(raw).iter().all(u8::is_ascii_whitespace) {
+                                col_counts.empty += 1;
+                            }
+                            changed.push(None);
+                            continue;
+                        }
+                        let unquoted = unquote(raw);
+                        let value = view.encoding.decode(&unquoted);
+                        if value.contains(char::REPLACEMENT_CHARACTER)
+                            && view.encoding != TextEncoding::Windows1251
+                            && std::str::from_utf8(&unquoted).is_err()
+                        {
+                            col_counts.undecodable += 1;
+                        }
+                        if writing {
+                            let new = scrubber.scrub(col, &value, number, scratch, col_counts);
+                            changed.push(new.map(|v| view.encoding.encode(&v).into_owned()));
+                        } else {
+                            scrubber.examine(col, &value, number, scratch, col_counts);
+                        }
+                    }
+                    if writing {
+                        write_record(&mut bytes, &view, record, fields, &changed, scrubber);
+                    }
+                }
+                Ok((bytes, counts))
+            })
+            .collect()
+    });
+    let mut totals = FileCounts::new(columns);
+    let mut out = out;
+    for r in results {
+        let (bytes, counts) = r?;
+        if let Some(out) = out.as_deref_mut() {
+            out.extend_from_slice(&bytes);
+        }
+        totals += &counts;
+    }
+    Ok(totals)
+}
+
+/// What workers need of an open file.
+struct View<'a> {
+    buf: &'a [u8],
+    encoding: TextEncoding,
+    dialect: Dialect,
+}
+
+/// Writes one record: as read when nothing changed and nothing is dropped, else field by field.
+fn write_record(
+    out: &mut Vec<u8>,
+    view: &View,
+    record: &RawRecord,
+    fields: &[FieldSpan],
+    changed: &[Option<Vec<u8>>],
+    scrubber: &Scrubber,
+) {
+    let buf = view.buf;
+    let drops = (0..fields.len()).any(|i| scrubber.drops(i));
+    if !drops && changed.iter().all(Option::is_none) {
+        out.extend_from_slice(&buf[record.start..record.end]);
+        return;
+    }
+    let dialect = view.dialect;
+    let mut first = true;
+    for (i, f) in fields.iter().enumerate() {
+        if scrubber.drops(i) {
+            continue;
+        }
+        if !first {
+            out.push(dialect.delimiter);
+        }
+        first = false;
+        match &changed[i] {
+            Some(value) => write_field(out, value, f.quoted, dialect),
+            None => out.extend_from_slice(&buf[f.start..f.end]),
+        }
+    }
+    out.extend_from_slice(&buf[record.content_end..record.end]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(data: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+        let mut fields = Vec::new();
+        let mut records = Vec::new();
+        let mut pos = 0;
+        while pos < data.len() {
+            fields.clear();
+            match parse_record(&data[pos..], true, delimiter, pos, &mut fields) {
+                Parsed::Record(len, _) => {
+                    records.push(
+                        fields
+                            .iter()
+                            .map(|f| {
+                                String::from_utf8(unquote(&data[f.start..f.end]).into_owned())
+                                    .unwrap()
+                            })
+                            .collect(),
+                    );
+                    pos += len;
+                }
+                Parsed::Incomplete => unreachable!("eof given"),
+            }
+        }
+        records
+    }
+
+    #[test]
+    fn splits_quotes_doubled_quotes_and_embedded_newlines() {
+        let data = b"a,\"b,c\",\"say \"\"hi\"\"\"\r\n1,\"two\nlines\",3\n,,\n";
+        assert_eq!(
+            split(data, b','),
+            vec![
+                vec!["a", "b,c", "say \"hi\""],
+                vec!["1", "two\nlines", "3"],
+                vec!["", "", ""],
+            ]
+        );
+    }
+
+    #[test]
+    fn agrees_with_the_csv_crate() {
+        let data = "ИИН;ФИО;Комментарий\r\n871008401427;\"Иванов; Иван\";\"он сказал \"\"да\"\"\"\r\n;;\"многострочный\nтекст\"\r\nx;y;z".as_bytes();
+        let mut expected = Vec::new();
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .from_reader(data);
+        for r in rdr.records() {
+            expected.push(r.unwrap().iter().map(str::to_string).collect::<Vec<_>>());
+        }
+        assert_eq!(split(data, b';'), expected);
+    }
+
+    #[test]
+    fn incomplete_records_wait_for_more_data() {
+        let mut fields = Vec::new();
+        for cut in [b"a,\"b\nc" as &[u8], b"a,\"b\"", b"a,b", b"a,"] {
+            assert_eq!(
+                parse_record(cut, false, b',', 0, &mut fields),
+                Parsed::Incomplete,
+                "{cut:?}"
+            );
+            assert!(fields.is_empty());
+        }
+        assert_eq!(
+            parse_record(b"a,b\r\nc", false, b',', 0, &mut fields),
+            Parsed::Record(5, 3)
+        );
+    }
+
+    #[test]
+    fn sniffs_the_delimiter() {
+        assert_eq!(Dialect::sniff(b"a,b,c\n1,2,3\n").delimiter, b',');
+        assert_eq!(
+            Dialect::sniff("ФИО;Телефон\nИванов, Иван;8701\n".as_bytes()).delimiter,
+            b';'
+        );
+        assert_eq!(Dialect::sniff(b"a\tb\n1\t2\n").delimiter, b'\t');
+        assert_eq!(Dialect::sniff(b"a|b|c\n1|2|3\n").delimiter, b'|');
+        assert_eq!(Dialect::sniff(b"\"x,y\";b\n\"1,2\";3\n").delimiter, b';');
+        assert_eq!(Dialect::sniff(b"single\n1\n").delimiter, b',');
+    }
+
+    #[test]
+    fn changed_values_are_quoted_when_they_were_or_must_be() {
+        let d = Dialect { delimiter: b';' };
+        let mut out = Vec::new();
+        write_field(&mut out, b"IIN-X", false, d);
+        out.push(b'|');
+        write_field(&mut out, b"IIN-X", true, d);
+        out.push(b'|');
+        write_field(&mut out, b"a;\"b\"", false, d);
+        assert_eq!(out, b"IIN-X|\"IIN-X\"|\"a;\"\"b\"\"\"");
+    }
+}

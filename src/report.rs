@@ -1,0 +1,339 @@
+//! Counts of a run: per file and column, what was found and what was done. Never values.
+//!
+//! Counts are plain values merged with `+=`: each batch of records is counted on its own (in
+//! parallel) and the batches are added in input order, so a report is the same whatever the
+//! number of threads. The JSON written by `--report` is [`RunReport`].
+//!
+//! What this module is not: it decides nothing and prints nothing but its own serialisation.
+
+use std::collections::BTreeMap;
+use std::ops::{Add, AddAssign};
+
+use serde::Serialize;
+
+use crate::classify::{ColumnKind, Evidence};
+use crate::detect::Kind;
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// How many record numbers a column keeps as examples.
+pub const EXAMPLES: usize = 5;
+
+/// Counts for one column over some records.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ColumnCounts {
+    /// Values seen (one per record that has this field).
+    pub values: u64,
+    /// Values that were empty.
+    pub empty: u64,
+    /// Values in which something was found (a whole identifier, or findings in text).
+    pub with_findings: u64,
+    /// Values that are not valid in the encoding decided from the start of the file (CSV).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub undecodable: u64,
+    /// Values already pseudonymised, redacted or masked (not counted as findings).
+    pub scrubbed: u64,
+    /// Personal (or BIN) data found, per kind: whole values in an identifier column, findings
+    /// in a free-text column.
+    pub found: BTreeMap<Kind, u64>,
+    /// Values of an identifier column that did not validate as its kind (a typo, `6.12E+10`);
+    /// they are included in `found` and get the column's action all the same.
+    pub unverified: u64,
+    /// Values the action changed.
+    pub changed: u64,
+    /// Actions applied, per action name, to values or findings.
+    pub actions: BTreeMap<String, u64>,
+    /// Numbers of the first records (1-based, header not counted) where something was found.
+    pub examples: Vec<u64>,
+}
+
+impl ColumnCounts {
+    pub fn found_total(&self) -> u64 {
+        self.found.values().sum()
+    }
+
+    /// Found data that identifies a person (everything but BINs).
+    pub fn personal_found(&self) -> u64 {
+        self.found
+            .iter()
+            .filter(|(k, _)| k.is_personal())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn add_found(&mut self, kind: Kind, record: u64) {
+        *self.found.entry(kind).or_default() += 1;
+        if self.examples.len() < EXAMPLES && self.examples.last() != Some(&record) {
+            self.examples.push(record);
+        }
+    }
+
+    pub fn add_action(&mut self, action: &str) {
+        match self.actions.get_mut(action) {
+            Some(n) => *n += 1,
+            None => {
+                self.actions.insert(action.to_string(), 1);
+            }
+        }
+    }
+}
+
+impl AddAssign<&ColumnCounts> for ColumnCounts {
+    fn add_assign(&mut self, rhs: &ColumnCounts) {
+        self.values += rhs.values;
+        self.empty += rhs.empty;
+        self.with_findings += rhs.with_findings;
+        self.undecodable += rhs.undecodable;
+        self.scrubbed += rhs.scrubbed;
+        self.unverified += rhs.unverified;
+        self.changed += rhs.changed;
+        for (k, n) in &rhs.found {
+            *self.found.entry(*k).or_default() += n;
+        }
+        for (a, n) in &rhs.actions {
+            *self.actions.entry(a.clone()).or_default() += n;
+        }
+        for r in &rhs.examples {
+            if self.examples.len() >= EXAMPLES {
+                break;
+            }
+            if !self.examples.contains(r) {
+                self.examples.push(*r);
+            }
+        }
+    }
+}
+
+impl Add for ColumnCounts {
+    type Output = ColumnCounts;
+    fn add(mut self, rhs: ColumnCounts) -> ColumnCounts {
+        self += &rhs;
+        self
+    }
+}
+
+/// Counts for the records of one file (or one batch of it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FileCounts {
+    pub records: u64,
+    pub columns: Vec<ColumnCounts>,
+}
+
+impl FileCounts {
+    pub fn new(columns: usize) -> Self {
+        FileCounts {
+            records: 0,
+            columns: vec![ColumnCounts::default(); columns],
+        }
+    }
+
+    pub fn personal_found(&self) -> u64 {
+        self.columns.iter().map(ColumnCounts::personal_found).sum()
+    }
+}
+
+impl AddAssign<&FileCounts> for FileCounts {
+    fn add_assign(&mut self, rhs: &FileCounts) {
+        self.records += rhs.records;
+        if self.columns.len() < rhs.columns.len() {
+            self.columns
+                .resize(rhs.columns.len(), ColumnCounts::default());
+        }
+        for (a, b) in self.columns.iter_mut().zip(&rhs.columns) {
+            *a += b;
+        }
+    }
+}
+
+impl Add for FileCounts {
+    type Output = FileCounts;
+    fn add(mut self, rhs: FileCounts) -> FileCounts {
+        self += &rhs;
+        self
+    }
+}
+
+/// One column in a report.
+#[derive(Clone, Debug, Serialize)]
+pub struct ColumnReport {
+    pub index: usize,
+    pub name: String,
+    pub kind: ColumnKind,
+    pub evidence: Evidence,
+    /// The action label (`keep`, `pseudonymise`, `spans`…); absent in a scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Whether the header names a quasi-identifier (kept, but worth knowing).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub quasi_identifier: bool,
+    #[serde(flatten)]
+    pub counts: ColumnCounts,
+}
+
+/// How a file was read.
+#[derive(Clone, Debug, Serialize)]
+pub struct FormatReport {
+    pub format: &'static str,
+    /// The file's compression (CSV: gzip, zstd) or the first column's codec (Parquet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
+    /// CSV only: the text encoding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
+    /// How the encoding was decided (byte-order mark, valid UTF-8, or assumed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding_evidence: Option<&'static str>,
+    /// CSV only: the delimiter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+}
+
+/// One file in a report.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileReport {
+    pub input: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    #[serde(flatten)]
+    pub format: FormatReport,
+    pub records_in: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records_out: Option<u64>,
+    pub columns: Vec<ColumnReport>,
+    pub seconds: f64,
+}
+
+impl FileReport {
+    pub fn personal_found(&self) -> u64 {
+        self.columns.iter().map(|c| c.counts.personal_found()).sum()
+    }
+}
+
+/// A whole run: what `--report FILE` writes and `scan --format json` prints.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunReport {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub command: &'static str,
+    /// Fingerprint of the key (never the key), when one was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_fingerprint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_hash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_source: Option<String>,
+    pub files: Vec<FileReport>,
+    /// Files under an input directory that are not a supported format and were not written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
+    pub totals: Totals,
+    pub seconds: f64,
+}
+
+/// Sums over every file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub files: u64,
+    pub records_in: u64,
+    pub records_out: u64,
+    pub found: BTreeMap<Kind, u64>,
+    pub changed: u64,
+}
+
+impl AddAssign<&FileReport> for Totals {
+    fn add_assign(&mut self, f: &FileReport) {
+        self.files += 1;
+        self.records_in += f.records_in;
+        self.records_out += f.records_out.unwrap_or(0);
+        for c in &f.columns {
+            for (k, n) in &c.counts.found {
+                *self.found.entry(*k).or_default() += n;
+            }
+            self.changed += c.counts.changed;
+        }
+    }
+}
+
+impl RunReport {
+    pub fn new(command: &'static str) -> Self {
+        RunReport {
+            tool: "tazala",
+            version: env!("CARGO_PKG_VERSION"),
+            command,
+            key_fingerprint: None,
+            policy_hash: None,
+            policy_source: None,
+            files: Vec::new(),
+            skipped: Vec::new(),
+            totals: Totals::default(),
+            seconds: 0.0,
+        }
+    }
+
+    pub fn push(&mut self, file: FileReport) {
+        self.totals += &file;
+        self.files.push(file);
+    }
+
+    pub fn personal_found(&self) -> u64 {
+        self.files.iter().map(FileReport::personal_found).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(found: &[(Kind, u64)], examples: &[u64]) -> ColumnCounts {
+        let mut c = ColumnCounts {
+            values: 10,
+            ..Default::default()
+        };
+        for (k, n) in found {
+            c.found.insert(*k, *n);
+        }
+        c.examples = examples.to_vec();
+        c.add_action("pseudonymise");
+        c
+    }
+
+    #[test]
+    fn column_counts_add_and_keep_the_first_examples_in_order() {
+        let a = counts(&[(Kind::Iin, 2)], &[1, 3]);
+        let b = counts(&[(Kind::Iin, 1), (Kind::Phone, 4)], &[11, 12, 13, 14]);
+        let sum = a.clone() + b.clone();
+        assert_eq!(sum.values, 20);
+        assert_eq!(sum.found[&Kind::Iin], 3);
+        assert_eq!(sum.found[&Kind::Phone], 4);
+        assert_eq!(sum.actions["pseudonymise"], 2);
+        assert_eq!(sum.examples, vec![1, 3, 11, 12, 13]);
+        let mut c = ColumnCounts::default();
+        c += &a;
+        c += &b;
+        assert_eq!(c, sum);
+    }
+
+    #[test]
+    fn bins_are_not_personal() {
+        let c = counts(&[(Kind::Bin, 5)], &[]);
+        assert_eq!(c.found_total(), 5);
+        assert_eq!(c.personal_found(), 0);
+    }
+
+    #[test]
+    fn file_counts_add_column_by_column() {
+        let mut a = FileCounts::new(2);
+        a.records = 3;
+        a.columns[1].add_found(Kind::Email, 2);
+        let mut b = FileCounts::new(2);
+        b.records = 4;
+        b.columns[1].add_found(Kind::Email, 5);
+        let sum = a + b;
+        assert_eq!(sum.records, 7);
+        assert_eq!(sum.columns[1].found[&Kind::Email], 2);
+        assert_eq!(sum.columns[1].examples, vec![2, 5]);
+        assert_eq!(sum.personal_found(), 2);
+    }
+}

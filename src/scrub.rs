@@ -1,0 +1,600 @@
+//! The heart of a run: a column's plan and a value in, the value to write and its counts out.
+//!
+//! [`plan_columns`] classifies each column once (header + sample) and resolves the policy into
+//! a [`ColumnPlan`]; a [`Scrubber`] then applies the plans value by value:
+//!
+//! | column kind | what is done to a non-empty value |
+//! |---|---|
+//! | iin, bin, phone, email, messenger, card, name | the whole value gets the column's action; pseudonyms and masks are computed over the canonical form (`normalize`, or the detector's when a detector finds the whole value), falling back to a best-effort form for values that do not validate |
+//! | text | every finding of the detector set gets its kind's action (or the column's, see `policy`), the rest of the value is unchanged |
+//! | none | the column's action (default `keep`) |
+//!
+//! Values that are already pseudonyms, placeholders or masks are left alone, so scrubbing twice
+//! changes nothing. Empty values stay empty.
+//!
+//! What this module is not: it does no I/O, spawns no threads and knows no file format; the
+//! adapters under `io` read records, call it from their workers and write what it returns.
+
+use anyhow::{Result, bail};
+
+use crate::action::{self, Action};
+use crate::classify::{Classifier, ColumnClass, ColumnKind, SAMPLE_VALUES};
+use crate::detect::{DetectorSet, Finding, Kind};
+use crate::normalize::{self, Scope};
+use crate::policy::{ColumnAction, ColumnPlan, Policy};
+use crate::pseudonym::{self, Pseudonymiser};
+use crate::report::ColumnCounts;
+
+/// Classifies every column and resolves its plan. `samples[i]` holds the first non-empty values
+/// of column `i` (at most [`SAMPLE_VALUES`] are looked at). A column a policy rule gives a
+/// `kind` is not classified: its evidence says so.
+pub fn plan_columns(
+    headers: &[String],
+    samples: &[Vec<String>],
+    classifier: &Classifier,
+    detectors: &DetectorSet,
+    policy: &Policy,
+) -> Vec<(ColumnClass, ColumnPlan)> {
+    headers
+        .iter()
+        .enumerate()
+        .map(|(i, header)| {
+            let class = match policy.forced_kind(header) {
+                Some(kind) => ColumnClass {
+                    kind,
+                    evidence: crate::classify::Evidence {
+                        decided_by: "policy rule",
+                        ..Default::default()
+                    },
+                },
+                None => {
+                    let sample: Vec<&str> = samples
+                        .get(i)
+                        .map(|s| s.iter().take(SAMPLE_VALUES).map(String::as_str).collect())
+                        .unwrap_or_default();
+                    classifier.classify(header, &sample, detectors)
+                }
+            };
+            let plan = policy.plan(header, class.kind);
+            (class, plan)
+        })
+        .collect()
+}
+
+/// Per-worker scratch space, reused across values so the common path does not allocate.
+#[derive(Default)]
+pub struct Scratch {
+    findings: Vec<Finding>,
+}
+
+/// Applies column plans to values. Built once per file; `Sync`, shared by every worker.
+pub struct Scrubber<'a> {
+    plans: Vec<ColumnPlan>,
+    detectors: &'a DetectorSet,
+    pseudonymiser: Option<&'a Pseudonymiser>,
+}
+
+impl<'a> Scrubber<'a> {
+    /// Refuses plans that pseudonymise when no key was given.
+    pub fn new(
+        plans: Vec<ColumnPlan>,
+        detectors: &'a DetectorSet,
+        pseudonymiser: Option<&'a Pseudonymiser>,
+    ) -> Result<Self> {
+        let needs_key = plans.iter().any(|p| match p.action {
+            ColumnAction::Whole(a) => a.needs_key(),
+            ColumnAction::Spans(spans) => spans.iter().any(|a| a.needs_key()),
+        });
+        if needs_key && pseudonymiser.is_none() {
+            bail!("the policy pseudonymises but no key was given");
+        }
+        Ok(Scrubber {
+            plans,
+            detectors,
+            pseudonymiser,
+        })
+    }
+
+    /// For `scan`: counts only, so no key is needed whatever the plans say.
+    pub fn for_scan(plans: Vec<ColumnPlan>, detectors: &'a DetectorSet) -> Self {
+        Scrubber {
+            plans,
+            detectors,
+            pseudonymiser: None,
+        }
+    }
+
+    /// Whether column `i` is kept as is without looking at its values (a `none` column kept):
+    /// the adapter need not even decode them.
+    pub fn passes_through(&self, column: usize) -> bool {
+        self.plans.get(column).is_none_or(|p| {
+            p.kind == ColumnKind::NotPersonal && p.action == ColumnAction::Whole(Action::Keep)
+        })
+    }
+
+    pub fn plans(&self) -> &[ColumnPlan] {
+        &self.plans
+    }
+
+    /// Whether column `i` is left out of the output.
+    pub fn drops(&self, column: usize) -> bool {
+        self.plans.get(column).is_some_and(|p| p.action.is_drop())
+    }
+
+    /// Scrubs one value of column `column` in record `record` (1-based). Returns the new value,
+    /// or `None` when the value is to be written unchanged (or the column is dropped).
+    pub fn scrub(
+        &self,
+        column: usize,
+        value: &str,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+    ) -> Option<String> {
+        self.process(column, value, record, scratch, counts, true)
+    }
+
+    /// Counts what [`scrub`](Self::scrub) would find, without building new values (`scan`).
+    pub fn examine(
+        &self,
+        column: usize,
+        value: &str,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+    ) {
+        self.process(column, value, record, scratch, counts, false);
+    }
+
+    fn process(
+        &self,
+        column: usize,
+        value: &str,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+        write: bool,
+    ) -> Option<String> {
+        counts.values += 1;
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            counts.empty += 1;
+            return None;
+        }
+        let plan = self.plans.get(column)?;
+        match (plan.kind, plan.action) {
+            (ColumnKind::Text, ColumnAction::Spans(actions)) => {
+                self.scrub_spans(value, &actions, record, scratch, counts, write)
+            }
+            (ColumnKind::Text, ColumnAction::Whole(action)) => {
+                // Counted so the report says what a kept or dropped text column held.
+                self.find(value, scratch);
+                for f in &scratch.findings {
+                    counts.add_found(f.kind, record);
+                }
+                if !scratch.findings.is_empty() {
+                    counts.with_findings += 1;
+                }
+                self.whole(None, value, String::new(), action, counts, write)
+            }
+            (kind, ColumnAction::Whole(action)) => {
+                let value_kind = kind.value_kind();
+                if value_kind.is_some() && pseudonym::is_scrubbed(trimmed) {
+                    counts.scrubbed += 1;
+                    return None;
+                }
+                let normalized = match value_kind {
+                    Some(k) => {
+                        counts.add_found(k, record);
+                        counts.with_findings += 1;
+                        match self.canonical(k, trimmed, scratch) {
+                            Some(n) => n,
+                            None => {
+                                counts.unverified += 1;
+                                normalize::fallback(Some(k), trimmed)
+                            }
+                        }
+                    }
+                    None if action == Action::Keep => return None,
+                    None => normalize::fallback(None, trimmed),
+                };
+                self.whole(value_kind, value, normalized, action, counts, write)
+            }
+            (_, ColumnAction::Spans(_)) => None,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    /// Scrubs one value of a typed integer column (written in decimal), which can only hold a
+    /// number: `redact` and `mask` write a null there, `pseudonymise` an integer pseudonym
+    /// (see `pseudonym`). `None`: write the value unchanged (always, without `write`: a scan).
+    pub fn scrub_integer(
+        &self,
+        column: usize,
+        value: &str,
+        unsigned: bool,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+        write: bool,
+    ) -> Option<IntegerChange> {
+        counts.values += 1;
+        let plan = self.plans.get(column)?;
+        if pseudonym::is_scrubbed(value) && plan.kind != ColumnKind::NotPersonal {
+            counts.scrubbed += 1;
+            return None;
+        }
+        let (kind, action, normalized) = match (plan.kind, plan.action) {
+            (ColumnKind::Value(k), ColumnAction::Whole(a)) => {
+                counts.add_found(k, record);
+                counts.with_findings += 1;
+                let n = self.canonical(k, value, scratch).unwrap_or_else(|| {
+                    counts.unverified += 1;
+                    normalize::fallback(Some(k), value)
+                });
+                (Some(k), a, n)
+            }
+            (ColumnKind::Text, ColumnAction::Spans(actions)) => {
+                // A number holds one thing: a finding in it makes the whole number that kind.
+                self.find(value, scratch);
+                let f = scratch.findings.first()?;
+                counts.add_found(f.kind, record);
+                counts.with_findings += 1;
+                (Some(f.kind), actions[f.kind as usize], f.normalized.clone())
+            }
+            (_, ColumnAction::Whole(a)) => (None, a, normalize::fallback(None, value)),
+            (_, ColumnAction::Spans(_)) => return None,
+        };
+        counts.add_action(action_name(action));
+        if action.changes() && action != Action::Drop {
+            counts.changed += 1;
+        }
+        if !write {
+            return None;
+        }
+        let change = match action {
+            Action::Keep | Action::Drop => return None,
+            Action::Null | Action::Redact | Action::Mask(_) => IntegerChange::Null,
+            Action::Pseudonymise => {
+                let p = self.pseudonymiser.expect("checked in Scrubber::new");
+                if unsigned {
+                    IntegerChange::Unsigned(p.integer_u64(kind, &normalized))
+                } else {
+                    IntegerChange::Signed(p.integer_i64(kind, &normalized))
+                }
+            }
+        };
+        Some(change)
+    }
+
+    /// The canonical form of a whole value of kind `k`: the detector's when one finding covers
+    /// the value (so it matches what free text yields), else the column normaliser's.
+    fn canonical(&self, k: Kind, value: &str, scratch: &mut Scratch) -> Option<String> {
+        if k == Kind::Name {
+            return Some(normalize::name(value));
+        }
+        self.find(value, scratch);
+        if let [f] = scratch.findings.as_slice()
+            && f.kind == k
+            && f.start == 0
+            && f.end == value.len()
+            && !f.normalized.is_empty()
+        {
+            return Some(f.normalized.clone());
+        }
+        normalize::whole_value(k, value, Scope::InColumn)
+    }
+
+    fn find(&self, text: &str, scratch: &mut Scratch) {
+        self.detectors.find_into(text, &mut scratch.findings);
+        scratch
+            .findings
+            .retain(|f| !pseudonym::is_scrubbed(&text[f.start..f.end]));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn whole(
+        &self,
+        kind: Option<Kind>,
+        value: &str,
+        normalized: String,
+        action: Action,
+        counts: &mut ColumnCounts,
+        write: bool,
+    ) -> Option<String> {
+        if action == Action::Keep || action == Action::Drop {
+            counts.add_action(if action == Action::Keep {
+                "keep"
+            } else {
+                "drop"
+            });
+            return None;
+        }
+        counts.add_action(action_name(action));
+        counts.changed += 1;
+        if !write {
+            return None;
+        }
+        let mut out = String::new();
+        self.apply(kind, value.trim(), &normalized, action, &mut out);
+        Some(out)
+    }
+
+    fn scrub_spans(
+        &self,
+        value: &str,
+        actions: &[Action; 7],
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+        write: bool,
+    ) -> Option<String> {
+        self.find(value, scratch);
+        if scratch.findings.is_empty() {
+            return None;
+        }
+        counts.with_findings += 1;
+        let mut out = String::new();
+        let mut last = 0;
+        let mut changed = false;
+        for f in &scratch.findings {
+            counts.add_found(f.kind, record);
+            let action = actions[f.kind as usize];
+            counts.add_action(action_name(action));
+            if action == Action::Keep {
+                continue;
+            }
+            changed = true;
+            if write {
+                out.push_str(&value[last..f.start]);
+                let span = &value[f.start..f.end];
+                let normalized = if f.normalized.is_empty() {
+                    normalize::fallback(Some(f.kind), span)
+                } else {
+                    f.normalized.clone()
+                };
+                self.apply(Some(f.kind), span, &normalized, action, &mut out);
+                last = f.end;
+            }
+        }
+        if !changed {
+            return None;
+        }
+        counts.changed += 1;
+        if !write {
+            return None;
+        }
+        out.push_str(&value[last..]);
+        Some(out)
+    }
+
+    fn apply(
+        &self,
+        kind: Option<Kind>,
+        text: &str,
+        normalized: &str,
+        action: Action,
+        out: &mut String,
+    ) {
+        match action {
+            Action::Keep | Action::Drop => out.push_str(text),
+            Action::Null => {}
+            Action::Redact => out.push_str(pseudonym::placeholder(kind)),
+            // The canonical form, so every written form masks alike (`********4567`).
+            Action::Mask(n) if kind.is_some() => action::mask(normalized, n, out),
+            Action::Mask(n) => action::mask(text, n, out),
+            Action::Pseudonymise => self
+                .pseudonymiser
+                .expect("checked in Scrubber::new")
+                .pseudonym(kind, normalized, out),
+        }
+    }
+}
+
+/// A new value for an integer column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntegerChange {
+    Null,
+    Signed(i64),
+    Unsigned(u64),
+}
+
+/// Action names as counted in reports (`mask` without its N).
+fn action_name(action: Action) -> &'static str {
+    match action {
+        Action::Keep => "keep",
+        Action::Drop => "drop",
+        Action::Null => "null",
+        Action::Redact => "redact",
+        Action::Mask(_) => "mask",
+        Action::Pseudonymise => "pseudonymise",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::Key;
+
+    fn plan(kind: ColumnKind, action: ColumnAction) -> ColumnPlan {
+        ColumnPlan {
+            kind,
+            action,
+            rule: None,
+        }
+    }
+
+    fn run(plan_: ColumnPlan, value: &str) -> (Option<String>, ColumnCounts) {
+        let detectors = DetectorSet::builtin();
+        let ps = Pseudonymiser::new(&Key::from_bytes([9; 32]));
+        let s = Scrubber::new(vec![plan_], &detectors, Some(&ps)).unwrap();
+        let mut counts = ColumnCounts::default();
+        let out = s.scrub(0, value, 1, &mut Scratch::default(), &mut counts);
+        (out, counts)
+    }
+
+    const IIN: ColumnKind = ColumnKind::Value(Kind::Iin);
+
+    #[test]
+    fn each_whole_value_action() {
+        let v = "871008401427";
+        assert_eq!(run(plan(IIN, ColumnAction::Whole(Action::Keep)), v).0, None);
+        assert_eq!(
+            run(plan(IIN, ColumnAction::Whole(Action::Null)), v)
+                .0
+                .as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            run(plan(IIN, ColumnAction::Whole(Action::Redact)), v)
+                .0
+                .as_deref(),
+            Some("[IIN]")
+        );
+        assert_eq!(
+            run(plan(IIN, ColumnAction::Whole(Action::Mask(4))), v)
+                .0
+                .as_deref(),
+            Some("********1427")
+        );
+        let (p, counts) = run(plan(IIN, ColumnAction::Whole(Action::Pseudonymise)), v);
+        let p = p.unwrap();
+        assert!(p.starts_with("IIN-") && pseudonym::is_scrubbed(&p));
+        assert_eq!(counts.found[&Kind::Iin], 1);
+        assert_eq!((counts.changed, counts.unverified), (1, 0));
+    }
+
+    #[test]
+    fn written_forms_of_one_iin_share_a_pseudonym() {
+        let p = plan(IIN, ColumnAction::Whole(Action::Pseudonymise));
+        let a = run(p.clone(), "061211600012").0;
+        assert_eq!(a, run(p.clone(), "61211600012").0);
+        assert_eq!(a, run(p.clone(), " 0612 1160 0012 ").0);
+        let phone = plan(
+            ColumnKind::Value(Kind::Phone),
+            ColumnAction::Whole(Action::Pseudonymise),
+        );
+        assert_eq!(
+            run(phone.clone(), "8 701 123-45-67").0,
+            run(phone, "+77011234567").0
+        );
+    }
+
+    #[test]
+    fn invalid_values_in_an_identifier_column_are_still_scrubbed() {
+        let (out, counts) = run(
+            plan(IIN, ColumnAction::Whole(Action::Pseudonymise)),
+            "6.12116E+10",
+        );
+        assert!(out.unwrap().starts_with("IIN-"));
+        assert_eq!(counts.unverified, 1);
+    }
+
+    #[test]
+    fn scrubbed_and_empty_values_are_left_alone() {
+        let p = plan(IIN, ColumnAction::Whole(Action::Pseudonymise));
+        let first = run(p.clone(), "871008401427").0.unwrap();
+        let (again, counts) = run(p.clone(), &first);
+        assert_eq!(again, None);
+        assert_eq!(counts.scrubbed, 1);
+        let (empty, counts) = run(p, "  ");
+        assert_eq!(empty, None);
+        assert_eq!(counts.empty, 1);
+    }
+
+    #[test]
+    fn not_personal_columns_keep_values() {
+        let p = plan(ColumnKind::NotPersonal, ColumnAction::Whole(Action::Keep));
+        let (out, counts) = run(p, "87.5");
+        assert_eq!(out, None);
+        assert_eq!(counts.found_total(), 0);
+    }
+
+    #[test]
+    fn pseudonymising_without_a_key_is_refused() {
+        let detectors = DetectorSet::builtin();
+        let p = plan(IIN, ColumnAction::Whole(Action::Pseudonymise));
+        assert!(Scrubber::new(vec![p], &detectors, None).is_err());
+        let p = plan(IIN, ColumnAction::Whole(Action::Redact));
+        assert!(Scrubber::new(vec![p], &detectors, None).is_ok());
+    }
+
+    #[test]
+    fn text_spans_found_by_detectors_are_replaced_and_the_rest_kept() {
+        let detectors = DetectorSet::builtin();
+        let ps = Pseudonymiser::new(&Key::from_bytes([9; 32]));
+        let actions = [Action::Pseudonymise; 7];
+        let s = Scrubber::new(
+            vec![plan(ColumnKind::Text, ColumnAction::Spans(actions))],
+            &detectors,
+            Some(&ps),
+        )
+        .unwrap();
+        let text = "Позвонить маме: +7 701 123 45 67, ИИН 871008401427.";
+        let mut counts = ColumnCounts::default();
+        let out = s.scrub(0, text, 1, &mut Scratch::default(), &mut counts);
+        let found = detectors.find(text);
+        match out {
+            None => assert!(found.is_empty(), "findings must change the value"),
+            Some(out) => {
+                assert!(out.starts_with("Позвонить маме: "));
+                for f in &found {
+                    assert!(!out.contains(&text[f.start..f.end]));
+                }
+                assert_eq!(counts.found_total(), found.len() as u64);
+            }
+        }
+    }
+
+    #[test]
+    fn integers_get_integer_pseudonyms_or_nulls() {
+        let detectors = DetectorSet::builtin();
+        let ps = Pseudonymiser::new(&Key::from_bytes([9; 32]));
+        let plans = vec![
+            plan(IIN, ColumnAction::Whole(Action::Pseudonymise)),
+            plan(IIN, ColumnAction::Whole(Action::Redact)),
+            plan(ColumnKind::NotPersonal, ColumnAction::Whole(Action::Keep)),
+        ];
+        let s = Scrubber::new(plans, &detectors, Some(&ps)).unwrap();
+        let mut scratch = Scratch::default();
+        let mut c = ColumnCounts::default();
+        let lost_zero = s.scrub_integer(0, "61211600012", false, 1, &mut scratch, &mut c, true);
+        let Some(IntegerChange::Signed(p)) = lost_zero else {
+            panic!("{lost_zero:?}")
+        };
+        assert!(p < 0);
+        assert_eq!(c.unverified, 0, "11 digits in an IIN column is an IIN");
+        assert_eq!(
+            s.scrub_integer(0, &p.to_string(), false, 2, &mut scratch, &mut c, true),
+            None,
+            "already a pseudonym"
+        );
+        assert!(matches!(
+            s.scrub_integer(0, "61211600012", true, 1, &mut scratch, &mut c, true),
+            Some(IntegerChange::Unsigned(u)) if u >= 10_000_000_000_000_000_000
+        ));
+        assert_eq!(
+            s.scrub_integer(1, "871008401427", false, 1, &mut scratch, &mut c, true),
+            Some(IntegerChange::Null)
+        );
+        assert_eq!(
+            s.scrub_integer(2, "5", false, 1, &mut scratch, &mut c, true),
+            None
+        );
+    }
+
+    #[test]
+    fn plan_columns_follows_forced_kinds() {
+        let policy = Policy::parse("[[column]]\nname = \"col_*\"\nkind = \"text\"\n", "p").unwrap();
+        let plans = plan_columns(
+            &["col_1".into(), "ИИН".into()],
+            &[vec![], vec!["871008401427".into()]],
+            &Classifier::builtin(),
+            &DetectorSet::builtin(),
+            &policy,
+        );
+        assert_eq!(plans[0].0.kind, ColumnKind::Text);
+        assert_eq!(plans[0].0.evidence.decided_by, "policy rule");
+        assert_eq!(plans[1].1.kind, IIN);
+    }
+}
