@@ -14,9 +14,12 @@
 //! | all of the above, grouped | card | 0.90 | the grouping itself says "card" |
 //! | all of the above, one block of digits | card | 0.80 | long order numbers pass Luhn + brand 1 time in ~40 |
 //! | card word (карта, картасы, card, Visa, Kaspi, …) within 40 characters | card | 0.97 grouped / 0.95 block | `patterns/card.toml` `context_words` |
+//! | 13 digits in one block and no card word (`Штрихкод 4872743817155`) | nothing: an EAN-13 barcode | — | GS1 (487 = Kazakhstan, starts like Visa); held-out set |
+//! | document word (транзакция, заказ, RRN, чек, order, …) within 32 characters before, nearer than any card word, with no other number between | nothing | — | `patterns/card.toml` `document_words`; held-out set (Luhn-valid transaction ids) |
 //! | masked: ≥ 4 visible leading digits of a known brand, the middle masked with `*` `X` `x` `•`, ≥ 4 visible trailing digits (`4400 43** **** 1234`) | card, normalised with `*` | 0.60 (0.80 with a card word) | PCI DSS 3.4 display format; with a name it still links a person's payments |
 //! | masked with only the last four visible (`**** **** **** 1234`) | nothing | — | the last four alone do not identify (PCI DSS allows printing them) |
 //! | letter, digit, `+`, or a decimal `.`/`,` glued to either end (`ID4111…`, `…,50`) | nothing | — | part of another token |
+//! | … a decimal `.`/`,` next to a masked number (`45000,440043******5273`), or a comma before more digits than a spreadsheet prints (15 significant: `1,4111111111111111`) | candidate: no fraction | — | comma-separated rows; held-out set |
 //! | the preceding token ends in a digit (`KZ12 4111 …`: an IBAN printed in groups) | nothing | — | domain-kz.md: IBAN tails |
 //! | a card-shaped part of a longer grouped number (`1234 4111 … 1111 5678`) | nothing, unless the neighbours are short (`№ 12`, `12/25`) | — | long payment references |
 //!
@@ -25,7 +28,7 @@
 
 use serde::Deserialize;
 
-use super::context::ContextWords;
+use super::context::{ContextWords, after_last_number, window_before};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/card.toml");
@@ -39,6 +42,12 @@ const MAX_GROUPS: usize = 24;
 /// Visible digits a masked card needs at each end.
 const MASKED_MIN_VISIBLE: usize = 4;
 const CONTEXT_WINDOW: usize = 40;
+/// Characters before a number in which a document word rejects it.
+const DOCUMENT_WINDOW: usize = 32;
+/// Significant digits a spreadsheet (Excel, 1C) prints in a number.
+const MAX_SPREADSHEET_DIGITS: usize = 15;
+/// Length of an EAN-13 barcode.
+const BARCODE_LEN: usize = 13;
 
 const CONFIDENCE_GROUPED: f32 = 0.90;
 const CONFIDENCE_BLOCK: f32 = 0.80;
@@ -50,6 +59,7 @@ const CONFIDENCE_MASKED_CONTEXT: f32 = 0.80;
 #[derive(Deserialize)]
 struct Rules {
     context_words: Vec<String>,
+    document_words: Vec<String>,
     brand: Vec<BrandRule>,
 }
 
@@ -111,6 +121,7 @@ impl PrefixRange {
 pub struct CardDetector {
     brands: Vec<Brand>,
     words: ContextWords,
+    document_words: ContextWords,
 }
 
 /// One group of a run: digits and mask characters between separators.
@@ -120,8 +131,10 @@ struct Group {
     end: usize,
     /// Positions (digits and mask characters), not bytes.
     len: usize,
-    /// Runs on into a letter or a decimal part: never part of a card.
+    /// Runs on into a letter: never part of a card.
     glued: bool,
+    /// Followed by a decimal part (`…1111,50`): an amount, unless the card is masked.
+    decimal_after: bool,
 }
 
 impl CardDetector {
@@ -148,6 +161,7 @@ impl CardDetector {
         CardDetector {
             brands,
             words: ContextWords::new(&rules.context_words),
+            document_words: ContextWords::new(&rules.document_words),
         }
     }
 
@@ -167,7 +181,15 @@ impl CardDetector {
         if positions < MIN_LEN {
             return stretch_end;
         }
-        if glued_before(text, start) || continues_code(text, start) {
+        // A masked number is never the fraction of a decimal: `45000,440043******5273` is a
+        // comma-separated row.
+        let masked = text
+            .get(start..stretch_end)
+            .is_some_and(|s| s.contains(is_mask));
+        if glued_before(text, start)
+            || decimal_before(text, start, positions) && !masked
+            || continues_code(text, start)
+        {
             return skip_token(text, start);
         }
         let mut groups = [Group::default(); MAX_GROUPS];
@@ -195,6 +217,14 @@ impl CardDetector {
         if !(MIN_LEN..=MAX_LEN).contains(&len) || part.iter().any(|g| g.glued) {
             return None;
         }
+        let masked = || {
+            text[part[0].start..part[part.len() - 1].end]
+                .chars()
+                .any(is_mask)
+        };
+        if part.iter().any(|g| g.decimal_after) && !masked() {
+            return None;
+        }
         // Inside a longer grouped number only short neighbours are allowed (`№ 12 …`, `… 12/25`).
         let long_neighbour = |g: Option<&Group>| g.is_some_and(|g| g.len >= 4);
         if long_neighbour(i.checked_sub(1).and_then(|k| groups.get(k)))
@@ -210,6 +240,9 @@ impl CardDetector {
             return None;
         }
         let (start, end) = (part[0].start, part[part.len() - 1].end);
+        if self.names_a_document(text, start) {
+            return None;
+        }
         let mut positions = [0u8; MAX_LEN];
         let mut k = 0;
         for c in text[start..end].chars() {
@@ -224,6 +257,11 @@ impl CardDetector {
         let positions = &positions[..k];
         let grouped = part.len() > 1;
         let context = || self.words.around(text, start, end, CONTEXT_WINDOW);
+        // Thirteen digits in one block are an EAN-13 barcode far more often than a card: no
+        // network has issued 13-digit PANs for years, and 487… (Kazakh goods) starts like Visa.
+        if !grouped && len == BARCODE_LEN && !context() {
+            return None;
+        }
         let confidence = if positions.iter().all(u8::is_ascii_digit) {
             if !luhn_valid(positions) || !self.has_brand(positions) {
                 return None;
@@ -251,6 +289,22 @@ impl CardDetector {
             confidence,
             normalized: String::from_utf8(positions.to_vec()).expect("ASCII digits and '*'"),
         })
+    }
+}
+
+impl CardDetector {
+    /// Whether the nearest word before `start` is a document word (`Номер транзакции`,
+    /// `Заказ №`, `RRN`) rather than a card word: transaction and order numbers pass Luhn and a
+    /// brand prefix one time in ~40. A word before another number names that number
+    /// (`Заказ 4512, оплата 4400 …`, `№ 12 4111 …`).
+    fn names_a_document(&self, text: &str, start: usize) -> bool {
+        let before = after_last_number(window_before(text, start, DOCUMENT_WINDOW), 1);
+        let Some((_, document)) = self.document_words.find_in(before) else {
+            return false;
+        };
+        self.words
+            .find_in(before)
+            .is_none_or(|(_, card)| card < document)
     }
 }
 
@@ -360,6 +414,7 @@ fn read_groups(text: &str, start: usize, groups: &mut [Group; MAX_GROUPS]) -> us
             end: pos,
             len,
             glued: false,
+            decimal_after: false,
         };
         n += 1;
         if len > MAX_LEN || n == MAX_GROUPS {
@@ -377,6 +432,7 @@ fn read_groups(text: &str, start: usize, groups: &mut [Group; MAX_GROUPS]) -> us
         pos = after;
     }
     groups[n - 1].glued = glued_after(text, groups[n - 1].end);
+    groups[n - 1].decimal_after = decimal_after(text, groups[n - 1].end);
     n
 }
 
@@ -424,22 +480,44 @@ fn luhn_valid(digits: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
+/// A letter, digit or `+` right before `pos`.
 fn glued_before(text: &str, pos: usize) -> bool {
-    let mut head = text[..pos].chars().rev();
-    match head.next() {
-        Some('.' | ',') => head.next().is_some_and(|c| c.is_ascii_digit()),
-        Some(c) => c.is_alphanumeric() || c == '+' || is_combining_mark(c),
-        None => false,
+    text[..pos]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '+' || is_combining_mark(c))
+}
+
+/// `0.`, `0,` or `1,` right before `pos`, where `digits` follow: the digits would be a decimal
+/// fraction. A decimal comma after a non-zero integer comes from spreadsheets and 1C, which
+/// print at most 15 significant digits: with more the comma separates fields
+/// (`1,4111111111111111` in a comma-separated row).
+fn decimal_before(text: &str, pos: usize, digits: usize) -> bool {
+    let head = &text.as_bytes()[..pos];
+    let integer = |h: &[u8]| -> usize { h.iter().rev().take_while(|b| b.is_ascii_digit()).count() };
+    match head.split_last() {
+        Some((b'.', h)) => integer(h) > 0,
+        Some((b',', h)) => {
+            let n = integer(h);
+            n == 1 && h.last() == Some(&b'0')
+                || (1..=MAX_SPREADSHEET_DIGITS.saturating_sub(digits)).contains(&n)
+        }
+        _ => false,
     }
 }
 
+/// A letter or digit right after `pos`.
 fn glued_after(text: &str, pos: usize) -> bool {
+    text[pos..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || is_combining_mark(c))
+}
+
+/// `,50` or `.5` right after `pos`: the digits before would be the integer part of an amount.
+fn decimal_after(text: &str, pos: usize) -> bool {
     let mut tail = text[pos..].chars();
-    match tail.next() {
-        Some('.' | ',') => tail.next().is_some_and(|c| c.is_ascii_digit()),
-        Some(c) => c.is_alphanumeric() || is_combining_mark(c),
-        None => false,
-    }
+    matches!(tail.next(), Some('.' | ',')) && tail.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// Whether the run at `pos` follows a token ending in a digit across one separator: the rest of
@@ -572,6 +650,38 @@ mod tests {
         ] {
             assert!(spans(text).is_empty(), "{text}: {:?}", spans(text));
         }
+    }
+
+    #[test]
+    fn a_masked_number_in_a_comma_separated_row_is_no_fraction() {
+        assert_eq!(spans("45000,440043******5273,12"), ["440043******5273"]);
+        assert_eq!(spans("39900,5354 74** **** 1363"), ["5354 74** **** 1363"]);
+        assert_eq!(spans("Test,1,4111111111111111"), ["4111111111111111"]);
+        assert!(spans("0.4111111111111111").is_empty());
+        assert!(spans("4111111111111111,50").is_empty());
+    }
+
+    #[test]
+    fn thirteen_digit_blocks_need_a_card_word() {
+        // EAN-13 of Kazakh goods (487…) that also pass Luhn.
+        assert!(spans("Штрихкод 4872743817155").is_empty());
+        assert!(spans("4870684702998").is_empty());
+        assert_eq!(spans("Visa 4222222222222"), ["4222222222222"]);
+    }
+
+    #[test]
+    fn the_nearest_word_before_decides_between_document_and_card() {
+        assert!(spans("Номер транзакции 6500948607903301").is_empty());
+        assert!(spans("Order 4111111111111111").is_empty());
+        assert!(spans("№ 4111 1111 1111 1111").is_empty());
+        assert_eq!(
+            spans("Заказ оплачен картой 4111 1111 1111 1111"),
+            ["4111 1111 1111 1111"]
+        );
+        assert_eq!(
+            spans("Заказ 4512, 4111 1111 1111 1111"),
+            ["4111 1111 1111 1111"]
+        );
     }
 
     #[test]

@@ -110,6 +110,26 @@ pub fn window_after(text: &str, pos: usize, max_chars: usize) -> &str {
     &tail[..end]
 }
 
+/// The part of `text` after its last run of at least `min_digits` ASCII digits (all of `text`
+/// when it has none). Detectors look for context words only there: a word written before
+/// another number names that number, not the candidate further on (`ИИН 871008401427, баллы
+/// 85 90 …`, `Заказ 4512, 87011234567`).
+pub fn after_last_number(text: &str, min_digits: usize) -> &str {
+    let mut run = 0;
+    let mut cut = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= min_digits {
+                cut = i + 1;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    &text[cut..]
+}
+
 fn is_word_boundary_before(text: &str, pos: usize) -> bool {
     text[..pos]
         .chars()
@@ -167,6 +187,18 @@ mod tests {
         assert!(w.before(text, pos, 6));
         assert!(!w.before(text, pos, 1));
         assert!(w.after("87011234567 тел", 11, 5));
+    }
+
+    #[test]
+    fn context_stops_at_the_last_long_number() {
+        assert_eq!(after_last_number("ИИН 871008401427, баллы ", 4), ", баллы ");
+        assert_eq!(after_last_number("Заказ 4512, ", 4), ", ");
+        assert_eq!(
+            after_last_number("Договор № 15 от 01.09.", 4),
+            "Договор № 15 от 01.09."
+        );
+        assert_eq!(after_last_number("тел. ", 4), "тел. ");
+        assert_eq!(after_last_number("12345", 4), "");
     }
 
     #[test]

@@ -49,12 +49,15 @@ const MAX_LABEL: usize = 63;
 const MAX_DOMAIN: usize = 253;
 /// How far back to look for a URL scheme (`://`) in the token before an address.
 const MAX_URL_LOOKBACK: usize = 512;
+/// Characters between the `<` of a message id and the local part read inside it.
+const MAX_ID_PREFIX: usize = 128;
 
 #[derive(Deserialize)]
 struct Rules {
     case_insensitive_domains: Vec<String>,
     case_insensitive_suffixes: Vec<String>,
     file_extensions: Vec<String>,
+    message_id_headers: Vec<String>,
 }
 
 /// Finds e-mail addresses.
@@ -64,6 +67,8 @@ pub struct EmailDetector {
     /// Stored with a leading dot (`.edu.kz`) so a suffix match falls on a label boundary.
     case_insensitive_suffixes: Vec<String>,
     file_extensions: HashSet<String>,
+    /// Lower-cased header names with their colon (`message-id:`).
+    message_id_headers: Vec<String>,
 }
 
 impl EmailDetector {
@@ -78,6 +83,9 @@ impl EmailDetector {
                 .map(|s| format!(".{}", s.trim_start_matches('.')))
                 .collect(),
             file_extensions: lower(rules.file_extensions).collect(),
+            message_id_headers: lower(rules.message_id_headers)
+                .map(|h| format!("{}:", h.trim_end_matches(':')))
+                .collect(),
         }
     }
 
@@ -103,7 +111,11 @@ impl EmailDetector {
         }
         let end = domain_end(text, at + 1);
         let domain = &text[at + 1..end];
-        if !self.valid_domain(domain) || after_is(text, end, |c| c == '@') {
+        if !self.valid_domain(domain)
+            || after_is(text, end, |c| c == '@')
+            || is_scp_path(text, end)
+            || self.in_message_id(text, start)
+        {
             return None;
         }
         let domain_lc = domain.to_lowercase();
@@ -123,6 +135,42 @@ impl EmailDetector {
             kind: Kind::Email,
             confidence,
             normalized: format!("{local_norm}@{domain_lc}"),
+        })
+    }
+
+    /// Whether the address-like token whose local part starts at `start` is a message
+    /// identifier in a mail header (`Message-ID: <CAF8a7=2x…@mail.gmail.com>`, or any id of a
+    /// `References:` list): RFC 5322 §3.6.4 gives ids the form of an address, but they name a
+    /// message, not a mailbox.
+    fn in_message_id(&self, text: &str, start: usize) -> bool {
+        // Back to the `<` that opens the id: ids hold characters (`=`, `$`) that the local part
+        // read here does not, so the local part may start inside the id.
+        let opening = text[..start]
+            .char_indices()
+            .rev()
+            .take(MAX_ID_PREFIX)
+            .find(|&(_, c)| c == '<' || c == '>' || c.is_whitespace());
+        let Some((open, '<')) = opening else {
+            return false;
+        };
+        let mut rest = &text[..open];
+        loop {
+            let trimmed = rest.trim_end_matches(|c: char| c == ',' || c.is_whitespace());
+            match trimmed
+                .strip_suffix('>')
+                .and_then(|id| id.rfind('<').map(|i| &id[..i]))
+            {
+                Some(before_id) => rest = before_id,
+                None => {
+                    rest = trimmed;
+                    break;
+                }
+            }
+        }
+        self.message_id_headers.iter().any(|h| {
+            rest.len() >= h.len()
+                && rest.is_char_boundary(rest.len() - h.len())
+                && rest[rest.len() - h.len()..].eq_ignore_ascii_case(h)
         })
     }
 
@@ -218,19 +266,21 @@ fn domain_end(text: &str, from: usize) -> usize {
 }
 
 /// Bytes at the end of `domain` that are a word glued to an ASCII top-level label
-/// (`mail.ruпишите`): registries forbid labels mixing scripts. A look-alike letter typed in the
-/// other script (`mail.rу` with Cyrillic `у`) leaves the label too short once cut, and is kept.
+/// (`mail.ruпишите`), or a Kazakh case suffix after a hyphen (`gmail.com-ға`, `mail.ru-дан`:
+/// Kazakh joins suffixes to Latin words that way): registries forbid labels mixing scripts. A
+/// look-alike letter typed in the other script (`mail.rу` with Cyrillic `у`) leaves the label
+/// too short once cut, and is kept.
 fn glued_to_top_level(domain: &str) -> usize {
     let tld = domain.rsplit('.').next().unwrap_or(domain);
     let ascii_len = tld
         .char_indices()
         .find(|&(_, c)| !c.is_ascii())
         .map_or(tld.len(), |(i, _)| i);
-    if ascii_len >= 2
-        && ascii_len < tld.len()
-        && tld[..ascii_len].bytes().all(|b| b.is_ascii_alphabetic())
-    {
-        tld.len() - ascii_len
+    let label = tld[..ascii_len]
+        .strip_suffix('-')
+        .unwrap_or(&tld[..ascii_len]);
+    if label.len() >= 2 && ascii_len < tld.len() && label.bytes().all(|b| b.is_ascii_alphabetic()) {
+        tld.len() - label.len()
     } else {
         0
     }
@@ -239,7 +289,7 @@ fn glued_to_top_level(domain: &str) -> usize {
 /// The last label of a domain: letters only (any script), or an IDNA `xn--` label.
 fn is_top_level(label: &str) -> bool {
     let punycode = label.len() > 4
-        && label[..4].eq_ignore_ascii_case("xn--")
+        && label.as_bytes()[..4].eq_ignore_ascii_case(b"xn--")
         && label[4..]
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -254,13 +304,30 @@ fn in_url_authority(text: &str, start: usize) -> bool {
         from += 1;
     }
     let head = &text[from..start];
-    let token = head
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '(' | '['))
-        .map_or(head, |i| &head[i + 1..]);
+    // A separator may be wider than one byte (no-break space): step over it as a char.
+    let token_start = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '(' | '['))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let token = &head[token_start..];
     match token.rfind("://") {
         Some(i) => !token[i + 3..].contains(['/', '?', '#']),
         None => false,
     }
+}
+
+/// Whether the domain ending at `end` is followed by `:path` of an SSH/SCP remote
+/// (`git@github.com:org/repo.git`, `deploy@lms.kz:/var/backups`): a host to log in to, not a
+/// mailbox. `a@b.kz: пишите` (a space after the colon) is still an address.
+fn is_scp_path(text: &str, end: usize) -> bool {
+    let Some(rest) = text[end..].strip_prefix(':') else {
+        return false;
+    };
+    let path = &rest[..rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '>' | ')' | ',' | ';'))
+        .unwrap_or(rest.len())];
+    path.contains('/') || path.ends_with(".git")
 }
 
 fn before_is(text: &str, pos: usize, pred: impl Fn(char) -> bool) -> bool {
@@ -350,6 +417,15 @@ mod tests {
     }
 
     #[test]
+    fn a_kazakh_suffix_after_a_hyphen_is_left_out() {
+        assert_eq!(spans("aidos.n@inbox.ru-ға жіберіңіз"), ["aidos.n@inbox.ru"]);
+        assert_eq!(spans("zhanar.b@gmail.com-дан"), ["zhanar.b@gmail.com"]);
+        assert_eq!(spans("a@b-c.kz"), ["a@b-c.kz"]);
+        // A label mixing scripts after four bytes used to be sliced inside a letter.
+        assert!(spans("a@b.ruу-ға").len() <= 1);
+    }
+
+    #[test]
     fn a_long_glued_run_is_not_read_to_its_start() {
         let blob = "a".repeat(10_000);
         assert!(spans(&format!("{blob}@mail.ru")).is_empty());
@@ -414,6 +490,33 @@ mod tests {
         EmailDetector::builtin().find(text, &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(&text[out[0].start..out[0].end], "ivan@mail.ru");
+    }
+
+    #[test]
+    fn a_wide_separator_before_an_address_is_stepped_over() {
+        // A no-break space is two bytes: the URL look-back must not cut it in half.
+        assert_eq!(spans("E-mail:\u{a0}aigerim@mail.ru"), ["aigerim@mail.ru"]);
+        assert_eq!(spans("почта\u{202f}a@b.kz"), ["a@b.kz"]);
+    }
+
+    #[test]
+    fn ssh_remotes_are_not_addresses() {
+        assert!(spans("git clone git@github.com:org/repo.git").is_empty());
+        assert!(spans("scp a.sql deploy@lms.kz:/var/backups/").is_empty());
+        assert_eq!(spans("Пишите на a@b.kz: отвечу"), ["a@b.kz"]);
+        assert_eq!(spans("a@b.kz:пароль"), ["a@b.kz"]);
+    }
+
+    #[test]
+    fn message_ids_in_mail_headers_are_not_addresses() {
+        assert!(spans("Message-ID: <CAF8a7=2xYpQ+1234567890@mail.gmail.com>").is_empty());
+        assert!(spans("In-Reply-To: <20240312.4512@mailer.bilimland.kz>").is_empty());
+        assert!(spans("References: <a1@mailer.kz>, <b2.c3@mail.gmail.com>").is_empty());
+        assert_eq!(
+            spans("Reply-To: <noreply@bilimland.kz> Message-ID: <x1@mail.kz>"),
+            ["noreply@bilimland.kz"]
+        );
+        assert_eq!(spans("From: Dana <dana@mail.kz>"), ["dana@mail.kz"]);
     }
 
     #[test]

@@ -20,7 +20,12 @@
 //! [`ID_WINDOW`] characters before the number, or within [`AFTER_WINDOW`] after it when nothing
 //! stands before and no other number follows; "near" means within [`NEAR`] characters. The
 //! nearest word decides: a document word (заказ, договор, счёт, платёж, №, order, тапсырыс, тг …)
-//! within [`NEAR`] characters and nearer than any IIN/BIN word rejects the number outright.
+//! within [`NEAR`] characters and nearer than any IIN/BIN word rejects the number outright. A word
+//! does not reach over another number of four digits or more: it names that number (held-out
+//! set: `БИН 181240434173 | РНМ 010102345678`, `ИИН 871008401427, баллы 85 90 78 92 88 95`).
+//! Document words do not reject a number after a form label ending in `:` (back to `|`, `;`, a
+//! tab or the start, at most [`MAX_LABEL`] characters) whose first word is an IIN/BIN word: the
+//! label names the field (`ИИН родителя …, на которого оформляется договор: 610203381700`).
 //!
 //! | check digit | structure | words | result | confidence |
 //! |---|---|---|---|---|
@@ -48,8 +53,10 @@
 //! Candidates: a run of exactly 12 ASCII digits with no digit directly before or after, or a
 //! chain of 2–6 groups of 2–6 digits joined by one repeated separator (space, no-break space,
 //! `-`) adding up to 12 digits. Not candidates: a run after `+` (an international phone number,
-//! `+380501234564`) and the fraction of a decimal (`0.871008401427`). A run glued to letters is
-//! a candidate; glued to an IIN word (`ИИН871008401427`) it counts as having that word.
+//! `+380501234564`) and the fraction of a decimal (`0.871008401427`, `12,871008401427`; not
+//! `4512,070213630597`, a comma-separated row: no spreadsheet prints 16 significant digits). A
+//! run glued to letters is a candidate; glued to an IIN word (`ИИН871008401427`) it counts as
+//! having that word.
 //!
 //! # Functions for other modules
 //!
@@ -75,7 +82,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, window_after, window_before};
+use super::context::{ContextWords, after_last_number, window_after, window_before};
 use super::{Detector, Finding, Kind};
 
 /// Characters before a number in which an IIN/BIN word counts.
@@ -85,6 +92,15 @@ pub const ID_WINDOW: usize = 40;
 pub const NEAR: usize = 24;
 /// Characters after a number in which a word counts (`871008401427 (ИИН)`).
 pub const AFTER_WINDOW: usize = 12;
+/// Digits of another number that stop the words before a candidate from reaching it: in
+/// `БИН 181240434173 | РНМ 010102345678` and `ИИН 871008401427, баллы 85 90 78 92 88 95` the word
+/// names the first number only.
+const OTHER_NUMBER_DIGITS: usize = 4;
+/// Significant digits a spreadsheet (Excel, 1C) prints in a number: a longer run around a
+/// comma is not one decimal number.
+const MAX_SPREADSHEET_DIGITS: usize = 15;
+/// Characters of a form label (`ИИН родителя (…): `) searched back for its first word.
+const MAX_LABEL: usize = 120;
 
 const IIN_WITH_IIN_WORD: f32 = 0.99;
 const IIN_WITH_LOOSE_WORD: f32 = 0.95;
@@ -592,9 +608,14 @@ impl IinDetector {
     /// What the words around `start..end` say: words before decide; words right after count
     /// only when nothing stands before and no other number follows them.
     fn cue(&self, text: &str, start: usize, end: usize) -> Cue {
-        let before =
-            &text[widen_left(text, start - window_before(text, start, ID_WINDOW).len())..start];
-        let words = self.words_in(before, |_, e| char_count(&before[e..]));
+        let before = after_last_number(
+            &text[widen_left(text, start - window_before(text, start, ID_WINDOW).len())..start],
+            OTHER_NUMBER_DIGITS,
+        );
+        let mut words = self.words_in(before, |_, e| char_count(&before[e..]));
+        if words.document.is_some() && self.label_names_an_id(text, start) {
+            words.document = None;
+        }
         if let Some(cue) = words.resolve() {
             return cue;
         }
@@ -617,6 +638,28 @@ impl IinDetector {
         }
         let words = self.words_in(after, |s, _| char_count(&after[..s]));
         words.resolve().unwrap_or_default()
+    }
+
+    /// Whether the number follows a form label that starts with an IIN/BIN word and ends with
+    /// a colon: `ИИН родителя (законного представителя) ребёнка, на которого оформляется
+    /// договор: 610203381700`. The label's first word names the field, so a document word later
+    /// in the label (here `договор`) does not reject the value.
+    fn label_names_an_id(&self, text: &str, start: usize) -> bool {
+        let head = text[..start].trim_end();
+        let Some(head) = head.strip_suffix(':') else {
+            return false;
+        };
+        let window = window_before(head, head.len(), MAX_LABEL);
+        let label = window
+            .rfind(['|', ';', '\t', '\n'])
+            .map_or(window, |i| &window[i + 1..])
+            .trim_start_matches(|c: char| !c.is_alphanumeric());
+        let first = &label[..label
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(label.len())];
+        [&self.iin_words, &self.loose_iin_words, &self.bin_words]
+            .into_iter()
+            .any(|words| words.occurs_in(first))
     }
 
     /// The nearest word of each list in `window`, as a distance computed from its span.
@@ -862,17 +905,18 @@ fn continues_a_group(bytes: &[u8], start: usize) -> bool {
 }
 
 /// A run after `+` (an international phone number) or the fraction of a decimal (`0.871…`; a
-/// comma after a 12-digit run is a list, `871008401427,760212350620`).
+/// comma after a 12-digit run is a list, `871008401427,760212350620`). A decimal comma comes
+/// from spreadsheets and 1C, which print at most [`MAX_SPREADSHEET_DIGITS`] significant digits:
+/// after more than three integer digits the comma separates fields (`4512,070213630597,…`).
 fn not_a_candidate(bytes: &[u8], start: usize) -> bool {
     let Some((&prev, head)) = bytes[..start].split_last() else {
         return false;
     };
+    let int_len = || head.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     match prev {
         b'+' => true,
-        b'.' | b',' => {
-            let int_len = head.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-            (1..12).contains(&int_len)
-        }
+        b'.' => (1..12).contains(&int_len()),
+        b',' => (1..=MAX_SPREADSHEET_DIGITS - 12).contains(&int_len()),
         _ => false,
     }
 }
@@ -1521,6 +1565,33 @@ mod tests {
         );
         // A word is matched whole: Иннокентий is no ИНН.
         assert_eq!(found("Иннокентий 901123300255"), None);
+    }
+
+    #[test]
+    fn a_comma_after_a_long_number_separates_fields() {
+        assert!(found("4512,871008401427,87014127708").is_some());
+        assert_eq!(found("p = 12,871008401427"), None);
+        assert_eq!(found("p = 0.871008401427"), None);
+        assert_eq!(found("4512.871008401427"), None);
+    }
+
+    #[test]
+    fn a_label_headed_by_an_iin_word_names_its_value() {
+        let label =
+            "ИИН родителя (законного представителя) ребёнка, на которого оформляется договор";
+        assert_eq!(
+            found(&format!("{label}: 871008401427")),
+            Some((Kind::Iin, IIN_ALONE))
+        );
+        assert_eq!(
+            found("Номер договора, ИИН: 871008401427").map(|f| f.0),
+            Some(Kind::Iin)
+        );
+        assert_eq!(found("Номер договора: 871008401427"), None);
+        assert_eq!(
+            found("Заказ | ИИН плательщика по договору: 871008401427").map(|f| f.0),
+            Some(Kind::Iin)
+        );
     }
 
     #[test]

@@ -14,10 +14,13 @@
 //! | `t.me/handle`, `telegram.me/handle`, with `http(s)://` and `www.` kept in the span | messenger | 0.95 | Telegram link format; span rule, common brief |
 //! | `t.me/joinchat/…`, `t.me/+…`, `t.me/addstickers/…` and other reserved paths | not an account | — | `patterns/messenger.toml` `reserved_paths` |
 //! | `@handle` with a messenger word (telegram, tg, телеграм, WhatsApp, ватсап, instagram, ник, …) within 40 characters | messenger | 0.85 | domain-kz.md; words in `patterns/messenger.toml` |
-//! | `@handle` continuing a list of accounts (`@a_one, @a_two и @a_three`) | messenger | 0.80 | the first handle of the list carries the context |
+//! | `@handle` continuing a list of accounts (`@a_one, @a_two и @a_three`), or in the same clause as one, ≤ 24 characters on without a sentence end (`тг @a, вопросы — в @b`) | messenger | 0.80 | the first handle carries the context; held-out set |
+//! | `@name.with.dots` with an Instagram word (instagram, инста, ig …) within 40 characters | messenger | 0.85 | Instagram usernames allow `.` (up to 30 characters); held-out set |
+//! | placeholder handle (`@username`, `@your_handle`) | nothing | — | `patterns/messenger.toml` `placeholder_handles` |
+//! | `@name(`, `@name/`, or `@name` then a declaration keyword (`@staticmethod def`, `@Component public`) | nothing: a decorator, annotation or package scope | — | Python/Java/TS syntax; `code_keywords`; held-out set (Telegram-bot code in course forums) |
 //! | `@handle` with no messenger word near | nothing | — | domain-kz.md: "elsewhere `@` is too ambiguous" |
 //! | `@` glued to a letter, digit, `.`, `/` before it (e-mail, URL path `site.kz/@page`) | nothing | — | e-mail / URL, not a handle |
-//! | handle glued to a letter, `@`, or `.`/`-` + letter after it (`@mail.ru`, `@ivan-petrov`) | nothing | — | a domain or not a valid handle |
+//! | handle glued to a letter, `@`, or `.`/`-` + letter after it (`@mail.ru`, `@ivan-petrov`), no Instagram word | nothing | — | a domain or not a valid handle |
 //!
 //! Normalised form: the handle lower-cased, without `@` or link (Telegram usernames are
 //! case-insensitive). [`normalize_column_value`] applies the same rules to a value of a column
@@ -42,6 +45,11 @@ const CONTEXT_WINDOW: usize = 40;
 /// Telegram username length limits.
 const MIN_HANDLE: usize = 5;
 const MAX_HANDLE: usize = 32;
+/// Instagram username length limit (letters, digits, `_` and `.`).
+const MAX_INSTAGRAM: usize = 30;
+/// Longest gap, in characters and without a sentence end, after which a handle still shares the
+/// messenger word of the handle before it (`Тг канал @a, вопросы — в @b`).
+const MAX_CLAUSE_GAP: usize = 24;
 /// Words allowed between two handles of one list, besides spaces and `, ; / |`.
 const LIST_CONJUNCTIONS: [&str; 6] = ["и", "или", "and", "or", "және", "немесе"];
 /// Longest gap between two handles of one list, in characters.
@@ -50,7 +58,10 @@ const MAX_LIST_GAP: usize = 12;
 #[derive(Deserialize)]
 struct Rules {
     context_words: Vec<String>,
+    instagram_words: Vec<String>,
     reserved_paths: Vec<String>,
+    placeholder_handles: Vec<String>,
+    code_keywords: Vec<String>,
 }
 
 fn rules() -> &'static Rules {
@@ -64,6 +75,7 @@ fn rules() -> &'static Rules {
 #[derive(Clone, Debug)]
 pub struct MessengerDetector {
     words: ContextWords,
+    instagram_words: ContextWords,
 }
 
 impl MessengerDetector {
@@ -71,6 +83,7 @@ impl MessengerDetector {
     pub fn builtin() -> Self {
         MessengerDetector {
             words: ContextWords::new(&rules().context_words),
+            instagram_words: ContextWords::new(&rules().instagram_words),
         }
     }
 
@@ -82,19 +95,44 @@ impl MessengerDetector {
         }) {
             return None;
         }
-        let end = handle_end(text, at + 1);
+        let mut end = handle_end(text, at + 1);
+        if glued_after(text, end) {
+            end = self.instagram_end(text, at, end)?;
+        }
         let handle = &text[at + 1..end];
-        if !is_personal_handle(handle) || glued_after(text, end) {
+        if !is_personal_handle(handle) || is_placeholder(handle) || code_after(text, end) {
             return None;
         }
         let confidence = if self.words.around(text, at, end, CONTEXT_WINDOW) {
             CONFIDENCE_CONTEXT
-        } else if list_end.is_some_and(|e| e <= at && is_list_gap(&text[e..at])) {
+        } else if list_end
+            .is_some_and(|e| e <= at && (is_list_gap(&text[e..at]) || is_same_clause(&text[e..at])))
+        {
             CONFIDENCE_LIST
         } else {
             return None;
         };
         Some(finding(at, end, confidence, handle))
+    }
+
+    /// The end of an Instagram username with dots (`@zere.nails`, `@school54.astana`) whose
+    /// Telegram-style part ends at `end`, when an Instagram word is near; `None` otherwise
+    /// (`@mail.ru`, `@ivan-petrov` and dotted handles elsewhere stay unreported).
+    fn instagram_end(&self, text: &str, at: usize, end: usize) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let mut e = end;
+        while e < bytes.len() && (is_handle_byte(bytes[e]) || bytes[e] == b'.') {
+            e += 1;
+        }
+        while e > end && bytes[e - 1] == b'.' {
+            e -= 1;
+        }
+        let handle = &text[at + 1..e];
+        (handle.len() <= MAX_INSTAGRAM
+            && !handle.contains("..")
+            && !glued_after(text, e)
+            && self.instagram_words.around(text, at, e, CONTEXT_WINDOW))
+        .then_some(e)
     }
 }
 
@@ -231,14 +269,48 @@ fn is_reserved(path: &str) -> bool {
 }
 
 /// Whether the handle ending at `end` runs on into something that is not a handle: a letter of
-/// another script, a second `@`, or a domain / hyphenated word (`@mail.ru`, `@ivan-petrov`).
+/// another script, a second `@`, or a domain / hyphenated word (`@mail.ru`, `@ivan-petrov`). A
+/// hyphen before a non-ASCII letter is a Kazakh case suffix (`@aigerim_k-ға`), not part of it.
 fn glued_after(text: &str, end: usize) -> bool {
     let mut rest = text[end..].chars();
     match rest.next() {
-        Some('.' | '-') => rest.next().is_some_and(char::is_alphanumeric),
+        Some('.') => rest.next().is_some_and(char::is_alphanumeric),
+        Some('-') => rest.next().is_some_and(|c| c.is_ascii_alphanumeric()),
         Some(c) => c.is_alphanumeric() || c == '@',
         None => false,
     }
+}
+
+/// Whether `gap` (between two handles) is short and crosses no sentence end: the second handle
+/// belongs to the same clause as the first (`Тг канал курса @a, вопросы — в @b`).
+fn is_same_clause(gap: &str) -> bool {
+    gap.chars().count() <= MAX_CLAUSE_GAP && !gap.contains(['.', '!', '?', '\n', '@'])
+}
+
+/// A placeholder written where a handle goes (`"@username"`, `@your_handle`).
+fn is_placeholder(handle: &str) -> bool {
+    rules()
+        .placeholder_handles
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(handle))
+}
+
+/// Whether the `@name` ending at `end` is code: a decorator or annotation called or followed
+/// by a declaration (`@retry(3)`, `@staticmethod def`, `@Component public class`), or a
+/// package scope (`@types/node`). Handles in prose are followed by a space, punctuation or a
+/// word of the language, not by `(`, `/` or `def`.
+fn code_after(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    if rest.starts_with(['(', '/']) {
+        return true;
+    }
+    let Some(rest) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    let word = &rest[..rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len())];
+    !word.is_empty() && rules().code_keywords.iter().any(|k| k == word)
 }
 
 /// Whether `gap` (between two handles) holds only list separators: spaces, `, ; / |` and
@@ -278,6 +350,52 @@ mod tests {
 
     fn spans(text: &str) -> Vec<String> {
         find(text).into_iter().map(|(s, _, _)| s).collect()
+    }
+
+    #[test]
+    fn decorators_annotations_and_scopes_are_code() {
+        for text in [
+            "telegram: @retry(times=3) def send()",
+            "telegram bot: @staticmethod def send(text)",
+            "telegram @Component public class Bot",
+            "telegram: npm i @grammyjs/menu",
+        ] {
+            assert!(spans(text).is_empty(), "{text}: {:?}", spans(text));
+        }
+        assert_eq!(spans("telegram: @def_user (ok)"), ["@def_user"]);
+    }
+
+    #[test]
+    fn placeholders_are_not_accounts() {
+        assert!(spans("telegram: \"@username\"").is_empty());
+        assert!(spans("Telegram: @Your_Handle").is_empty());
+    }
+
+    #[test]
+    fn a_kazakh_suffix_after_a_hyphen_ends_the_handle() {
+        assert_eq!(
+            spans("телеграмда @kurator_zhanar-ға жазыңыз"),
+            ["@kurator_zhanar"]
+        );
+        assert_eq!(spans("t.me/olimp_kz-да"), ["t.me/olimp_kz"]);
+        assert!(spans("telegram @ivanov-petrov").is_empty());
+    }
+
+    #[test]
+    fn dotted_handles_need_an_instagram_word() {
+        assert_eq!(spans("Instagram: @zere.nails."), ["@zere.nails"]);
+        assert!(spans("telegram @zere.nails").is_empty());
+        assert!(spans("Instagram: @a..b_c_d").is_empty());
+    }
+
+    #[test]
+    fn a_handle_in_the_same_clause_shares_the_messenger_word() {
+        assert_eq!(
+            spans("Тг канал курса @ent_prep_2024, вопросы — в @ent_prep_admin"),
+            ["@ent_prep_2024", "@ent_prep_admin"]
+        );
+        let text = "Мой Telegram: @aigerim_k. Всем спасибо за помощь, особенно @kurator_one";
+        assert_eq!(spans(text), ["@aigerim_k"]);
     }
 
     #[test]

@@ -16,8 +16,8 @@
 //!    allocation. After that only digit runs are visited, and only those with ten digits within
 //!    reach (43 bytes) go further: dates, times and small numbers cost a count.
 //! 2. At such a run (or the `+` / `(` right before it) a small parser reads a *shape*: digit
-//!    groups joined by one separator (space, no-break space, `-`, `.`), at most one pair of
-//!    brackets around the area code, at most 11 digits.
+//!    groups joined by one separator (space, no-break space, `-` or an en dash, `.`), at most
+//!    one pair of brackets around the area code, at most 11 digits.
 //! 3. The shape is read as trunk/country prefix `8`/`7`/`+7` plus a 10-digit national number, or
 //!    as a bare 10-digit national number, and the national number is looked up in the numbering
 //!    plans of `patterns/phone.toml`.
@@ -39,12 +39,15 @@
 //! | other digit counts (`+7 (7172) 5746`) | not a phone | dom |
 //! | a 12th digit glued on (`+7 701 123 45 678`, IIN, 13+ digits) | not a phone | dom |
 //! | letter, digit or `_` glued before or after (`KZ12…`) | not a phone | issue |
+//! | but a phone word glued before (`тел87015554412`) | phone word context | held-out set |
+//! | but a Cyrillic word glued after `8`/`7`/`+7` + 10 digits of a listed range, not a currency or document word (`…4412мама`; not `…67тг`) | candidate | held-out set (a forgotten space) |
 //! | `+` and a code other than 7 (`+380 …`) | not a phone | dom |
 //! | prefix grouped with 1–2 more digits (`87 000`, `870 112`) | not a phone | issue (amounts) |
 //! | a 1-digit group, except right after a bracketed code | not a phone | issue |
 //! | groups of four (`3456 7890 1234 …`) | not a phone | issue (IBAN, cards) |
 //! | next to a loose digit group (`3456 8 701 …`, `… 45 67 8`) | not a phone, unless the group starts another phone | issue |
 //! | `-` or `.` and a digit right before or after | not a phone, unless another phone | issue |
+//! | … but `.0` after 11 glued digits (`87022201144.0`) | candidate: a float rendering of an integer column | held-out set (pandas, Excel) |
 //!
 //! Range (the national number after `+7`):
 //!
@@ -67,12 +70,14 @@
 //! | no prefix: brackets `(701) 123-45-67` / dash tail / plain | 0.85 / 0.75 / needs a phone word, 0.70 | issue |
 //! | phone word (тел, ұялы, байланыс, whatsapp, call…) ≤ 32 chars before or ≤ 24 after | +0.10 | issue |
 //! | document word (заказ, договор, тапсырыс, шот, invoice, ИИН…) nearer before than a phone word | not a phone; with strong formatting −0.20 | dom (`Заказ № 8701…`) |
+//! | … but another number of 4+ digits stands between word and phone (`ИИН 871008398037 8701…`) | the word names that number: ignored | held-out set |
+//! | after `/` or `=` inside a URL (`https://zoom.us/j/8931…`), no link prefix or phone word | not a phone: a meeting, video or record ID | held-out set |
 //! | number sign (`№`, `#`) before and no phone word | as a document word | dom |
 //! | currency right after (тг, тенге, ₸, руб) and no `+` or brackets | not a phone | dom (`87 000 тг`) |
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, window_after, window_before};
+use super::context::{ContextWords, after_last_number, window_after, window_before};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/phone.toml");
@@ -93,6 +98,13 @@ const BARE_PLAIN: f32 = 0.60;
 const PHONE_WORD_BONUS: f32 = 0.10;
 const DOCUMENT_PENALTY: f32 = 0.20;
 const UNLISTED_RANGE_PENALTY: f32 = 0.25;
+/// Digits of another number between a document word and a candidate that make the word name
+/// that number instead.
+const OTHER_NUMBER_DIGITS: usize = 4;
+/// Longest word glued to a number that is looked at (`тел87…`, `…67мама`).
+const MAX_GLUED_WORD: usize = 24;
+/// How far back a URL scheme (`://`) is looked for in the token before a number.
+const MAX_URL_LOOKBACK: usize = 256;
 
 /// Finds Kazakh and Russian (+7) telephone numbers.
 #[derive(Clone, Debug)]
@@ -196,8 +208,30 @@ impl PhoneDetector {
         [prefixed_shape(&run), bare_shape(&run)]
             .into_iter()
             .flatten()
-            .filter(|s| leading_ok(text, s, last_end) && trailing_ok(text, s))
+            .filter(|s| {
+                (leading_ok(text, s, last_end) || self.glued_phone_word(text, s.start))
+                    && (trailing_ok(text, s) || self.glued_word_after_ok(text, s))
+            })
             .find_map(|s| self.confidence(text, &s).map(|c| (s, c)))
+    }
+
+    /// A phone word glued to the number (`тел87015554412`): the space was forgotten.
+    fn glued_phone_word(&self, text: &str, start: usize) -> bool {
+        glued_word_before(text, start).is_some_and(|w| self.phone_words.occurs_in(w))
+    }
+
+    /// A Cyrillic word glued after a complete `8`/`7`/`+7` number of a listed range
+    /// (`87015554412мама`): a forgotten space, as long as the word is not a currency or document
+    /// word (`87011234567тг`). Latin letters stay a reason to reject: codes and hashes use them.
+    fn glued_word_after_ok(&self, text: &str, shape: &Shape) -> bool {
+        let Some(word) = glued_word_after(text, shape.end) else {
+            return false;
+        };
+        shape.prefixed
+            && !word.starts_with(|c: char| c.is_ascii())
+            && self.known_ranges.classify(&shape.national) == Range::Known
+            && !self.amount_words.occurs_in(word)
+            && !self.document_words.occurs_in(word)
     }
 
     /// Weighs a well-shaped candidate by its number range, formatting and context words;
@@ -220,6 +254,9 @@ impl PhoneDetector {
         } else {
             self.context(text, shape)
         };
+        if !link && context != Context::Phone && in_url(text, shape.start) {
+            return None;
+        }
         let strong = shape.plus || shape.bracketed || shape.dash_tail || link;
         let base = if shape.prefixed {
             let glued = !shape.separated && !strong;
@@ -263,9 +300,16 @@ impl PhoneDetector {
     /// What the words around the number say. Before the number the nearest word decides, so
     /// `Заказ № 1, тел. 8701…` is a phone and `тел. 8701…, заказ 8702…` has one phone.
     fn context(&self, text: &str, shape: &Shape) -> Context {
+        if self.glued_phone_word(text, shape.start) {
+            return Context::Phone;
+        }
         let before = window_before(text, shape.start, self.before_chars);
         let phone = self.phone_words.find_in(before).map(|(_, end)| end);
-        let document = self.document_words.find_in(before).map(|(_, end)| end);
+        // A document word names the number written right after it, not this one further on:
+        // `ИИН 871008401427 87011234567`, `Заказ 4512, 87011234567 (Айгуль)`.
+        let tail = after_last_number(before, OTHER_NUMBER_DIGITS);
+        let cut = before.len() - tail.len();
+        let document = self.document_words.find_in(tail).map(|(_, end)| cut + end);
         match (phone, document) {
             (Some(p), Some(d)) if d > p => Context::Document,
             (Some(_), _) => Context::Phone,
@@ -566,6 +610,9 @@ fn plain_sep(bytes: &[u8], i: usize) -> Option<(Sep, usize)> {
         // word processors put them into numbers.
         [0xC2, 0xA0, ..] => Some((Sep::Space, 2)),
         [0xE2, 0x80, 0xAF | 0x89, ..] => Some((Sep::Space, 3)),
+        // U+2013 en dash, U+2011 non-breaking hyphen: word processors turn `-` into them
+        // (`8 (7172) 51–20–33`).
+        [0xE2, 0x80, 0x93 | 0x91, ..] => Some((Sep::Dash, 3)),
         _ => None,
     }
 }
@@ -787,9 +834,61 @@ fn trailing_ok(text: &str, shape: &Shape) -> bool {
         return true;
     }
     match sep {
-        Sep::Dash | Sep::Dot => false,
+        // `87022201144.0`: a float rendering of an integer column (pandas, Excel).
+        Sep::Dot => !shape.separated && is_float_zero(bytes, next),
+        Sep::Dash => false,
         _ => !shape.separated || !bare_group_at(text, next),
     }
+}
+
+/// `0` at `i` and no digit after it: the `.0` a float rendering adds to an integer.
+fn is_float_zero(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&b'0') && !is_digit_at(bytes, i + 1)
+}
+
+/// The letters glued to the text right before `start`, if any.
+fn glued_word_before(text: &str, start: usize) -> Option<&str> {
+    let head = &text[..start];
+    let from = head
+        .char_indices()
+        .rev()
+        .take(MAX_GLUED_WORD)
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()?
+        .0;
+    Some(&head[from..])
+}
+
+/// The letters glued to the text right after `end`, if any.
+fn glued_word_after(text: &str, end: usize) -> Option<&str> {
+    let tail = &text[end..];
+    let len: usize = tail
+        .chars()
+        .take(MAX_GLUED_WORD)
+        .take_while(|c| c.is_alphabetic())
+        .map(char::len_utf8)
+        .sum();
+    (len > 0).then(|| &tail[..len])
+}
+
+/// Whether the number at `start` follows a `/` or `=` inside a URL (`https://zoom.us/j/8931…`,
+/// `…?id=8701…`): meeting, video and record IDs, not phones, unless a link prefix or a phone
+/// word (`?phone=`, `tel=`) says otherwise.
+fn in_url(text: &str, start: usize) -> bool {
+    if !matches!(text.as_bytes()[..start].last(), Some(b'/' | b'=')) {
+        return false;
+    }
+    let mut from = start.saturating_sub(MAX_URL_LOOKBACK);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let head = &text[from..start];
+    let token_start = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '(' | '['))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    head[token_start..].contains("://")
 }
 
 /// Whether a phone shape (ignoring its surroundings) starts at `i`: the next one in a list.
@@ -869,6 +968,8 @@ mod tests {
             ("8 (495) 123-45-67", "+74951234567"),
             ("8.701.123.45.67", "+77011234567"),
             ("8 (71043) 2-12-34", "+77104321234"),
+            ("8–701–233–45–17", "+77012334517"),
+            ("+7 (7172) 51–20–33", "+77172512033"),
         ];
         for (form, e164) in cases {
             let text = format!("Қосымша: {form}.");
@@ -1113,6 +1214,39 @@ mod tests {
             }
             assert_eq!(d.known_ranges.classify(&national), Range::Known, "{code}");
         }
+    }
+
+    #[test]
+    fn a_document_word_names_only_the_number_right_after_it() {
+        assert_eq!(one("ИИН 871008398037 87015550142").1, "+77015550142");
+        assert_eq!(one("Заказ 4512, 87015550142 (Айгуль)").1, "+77015550142");
+        none("Заказ 87015550142");
+    }
+
+    #[test]
+    fn glued_words_are_a_forgotten_space_unless_they_say_otherwise() {
+        assert_eq!(one("тел87015554412").0, "87015554412");
+        assert_eq!(one("Мама 87015554412мама").0, "87015554412");
+        none("87011234567тг");
+        none("ИИН87011234567");
+        none("87011234567abc");
+        none("87991234567мама");
+    }
+
+    #[test]
+    fn a_float_rendering_of_a_phone_column_is_a_phone() {
+        assert_eq!(one("4515,87022201144.0,64.0").0, "87022201144");
+        none("4515,87022201144.05");
+        none("8 702 220 11 44.0");
+    }
+
+    #[test]
+    fn numbers_in_urls_need_a_link_prefix_or_a_phone_word() {
+        none("https://zoom.us/j/89312745601?pwd=x");
+        none("https://site.kz/item?id=87011234567");
+        assert_eq!(one("https://lms.kz/p?tel=87011234567").1, "+77011234567");
+        assert_eq!(one("https://t.me/+77019001122").1, "+77019001122");
+        assert_eq!(one("https://wa.me/77011234567").1, "+77011234567");
     }
 
     #[test]
