@@ -222,7 +222,7 @@ fn student(rng: &mut Rng) -> Student {
         phone,
         email,
         class: format!("{}{}", rng.range(1, 11), rng.pick(&["А", "Б", "В", "Ә"])),
-        course: *rng.pick(&COURSES),
+        course: COURSES[rng.below(COURSES.len())],
         grade: f64::from(rng.range(4, 10)) * 0.5,
         attendance: f64::from(rng.range(600, 1000)) / 10.0,
     }
