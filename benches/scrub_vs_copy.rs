@@ -18,7 +18,9 @@
 //!
 //! Throughput is input file bytes per second (the Parquet file is smaller than the CSV for the
 //! same records, so its MB/s are not comparable with the CSV's; the ratios are). Peak RSS of
-//! the binary comes from GNU `/usr/bin/time -f %M` when present.
+//! the binary comes from GNU `/usr/bin/time` when present, with its CPU time (user + system):
+//! on a shared machine the wall time depends on the neighbours, the CPU time much less, and
+//! `bytes / (CPU time / 2)` is what two idle cores would reach at best.
 //!
 //! ```text
 //! cargo build --release && cargo bench --bench scrub_vs_copy
@@ -380,6 +382,7 @@ fn parquet_copy(input: &Path, output: &Path) -> Result<()> {
 struct Timing {
     elapsed: Duration,
     peak_kib: Option<u64>,
+    cpu: Option<Duration>,
 }
 
 /// The release binary next to this bench's own executable (`target/release/deps/..`), and
@@ -421,7 +424,7 @@ fn release_binary() -> Result<PathBuf> {
 fn gnu_time() -> Option<PathBuf> {
     let time = PathBuf::from("/usr/bin/time");
     let ok = Command::new(&time)
-        .args(["-f", "%M", "-o", "/dev/null", "true"])
+        .args(["-f", "%M %U %S", "-o", "/dev/null", "true"])
         .status()
         .is_ok_and(|s| s.success());
     ok.then_some(time)
@@ -449,7 +452,7 @@ fn scrub(
     let mut cmd = match time {
         Some(time) => {
             let mut c = Command::new(time);
-            c.args(["-f", "%M", "-o"]).arg(&rss).arg(bin);
+            c.args(["-f", "%M %U %S", "-o"]).arg(&rss).arg(bin);
             c
         }
         None => Command::new(bin),
@@ -465,11 +468,26 @@ fn scrub(
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let peak_kib = time.and_then(|_| {
-        let text = fs::read_to_string(&rss).ok()?;
-        text.lines().last()?.trim().parse().ok()
-    });
-    Ok(Timing { elapsed, peak_kib })
+    // The last line: earlier ones are GNU time's notes (a signal, a non-zero exit).
+    let text = time.and_then(|_| fs::read_to_string(&rss).ok());
+    let fields: Vec<&str> = text
+        .as_deref()
+        .and_then(|t| t.lines().last())
+        .map(|l| l.split_whitespace().collect())
+        .unwrap_or_default();
+    let peak_kib = fields.first().and_then(|f| f.parse().ok());
+    let cpu = match fields[..] {
+        [_, user, system] => match (user.parse::<f64>(), system.parse::<f64>()) {
+            (Ok(u), Ok(s)) => Some(Duration::from_secs_f64(u + s)),
+            _ => None,
+        },
+        _ => None,
+    };
+    Ok(Timing {
+        elapsed,
+        peak_kib,
+        cpu,
+    })
 }
 
 fn in_process(f: impl FnOnce() -> Result<()>) -> Result<Timing> {
@@ -478,6 +496,7 @@ fn in_process(f: impl FnOnce() -> Result<()>) -> Result<Timing> {
     Ok(Timing {
         elapsed: start.elapsed(),
         peak_kib: None,
+        cpu: None,
     })
 }
 
@@ -486,13 +505,19 @@ struct Summary {
     best: Duration,
     median: Duration,
     peak_kib: Option<u64>,
+    /// CPU time of the run with the best wall time.
+    cpu: Option<Duration>,
 }
 
 fn measure(runs: usize, mut run: impl FnMut() -> Result<Timing>) -> Result<Summary> {
     let mut times = Vec::with_capacity(runs);
     let mut peak = None;
+    let mut cpu = None;
     for _ in 0..runs {
         let t = run()?;
+        if times.iter().all(|&d| t.elapsed < d) {
+            cpu = t.cpu;
+        }
         times.push(t.elapsed);
         peak = peak.max(t.peak_kib);
     }
@@ -501,6 +526,7 @@ fn measure(runs: usize, mut run: impl FnMut() -> Result<Timing>) -> Result<Summa
         best: times[0],
         median: times[times.len() / 2],
         peak_kib: peak,
+        cpu,
     })
 }
 
@@ -602,18 +628,20 @@ fn main() -> Result<()> {
     ];
 
     println!(
-        "\n{:<14} {:>9} {:>9} {:>10} {:>10} {:>12}",
-        "run", "best s", "median s", "best MB/s", "med MB/s", "peak RSS MB"
+        "\n{:<14} {:>9} {:>9} {:>10} {:>10} {:>12} {:>7}",
+        "run", "best s", "median s", "best MB/s", "med MB/s", "peak RSS MB", "CPU s"
     );
     for (name, bytes, s) in &rows {
         println!(
-            "{name:<14} {:>9.2} {:>9.2} {:>10.1} {:>10.1} {:>12}",
+            "{name:<14} {:>9.2} {:>9.2} {:>10.1} {:>10.1} {:>12} {:>7}",
             s.best.as_secs_f64(),
             s.median.as_secs_f64(),
             mb_per_s(*bytes, s.best),
             mb_per_s(*bytes, s.median),
             s.peak_kib
-                .map_or("-".to_string(), |k| format!("{:.0}", k as f64 / 1024.0))
+                .map_or("-".to_string(), |k| format!("{:.0}", k as f64 / 1024.0)),
+            s.cpu
+                .map_or("-".to_string(), |c| format!("{:.2}", c.as_secs_f64()))
         );
     }
     for (format, copy, scrub) in [
@@ -625,6 +653,14 @@ fn main() -> Result<()> {
             100.0 * copy.best.as_secs_f64() / scrub.best.as_secs_f64(),
             100.0 * copy.median.as_secs_f64() / scrub.median.as_secs_f64(),
         );
+        // The copy is one thread: its best wall time is about its CPU time.
+        if let Some(cpu) = scrub.cpu {
+            println!(
+                "{format}: scrub CPU time / 2 = {:.2} s → at best {:.0} % of the copy on two idle cores",
+                cpu.as_secs_f64() / 2.0,
+                100.0 * copy.best.as_secs_f64() / (cpu.as_secs_f64() / 2.0),
+            );
+        }
     }
     println!("load average at the end: {}", load_average());
     Ok(())
