@@ -130,6 +130,24 @@ pub fn after_last_number(text: &str, min_digits: usize) -> &str {
     &text[cut..]
 }
 
+/// The token of `text` that ends at byte `end`: back to the nearest white space, quote or
+/// opening bracket, looking at most `max_bytes` back. Used to see whether a candidate sits in a
+/// URL (`https://…/8701…`, `scheme://user@host`).
+pub fn token_before(text: &str, end: usize, max_bytes: usize) -> &str {
+    let mut from = end.saturating_sub(max_bytes);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let head = &text[from..end];
+    // A separator may be wider than one byte (no-break space): step over it as a char.
+    let token_start = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '(' | '['))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &head[token_start..]
+}
+
 fn is_word_boundary_before(text: &str, pos: usize) -> bool {
     text[..pos]
         .chars()
@@ -199,6 +217,18 @@ mod tests {
         );
         assert_eq!(after_last_number("тел. ", 4), "тел. ");
         assert_eq!(after_last_number("12345", 4), "");
+    }
+
+    #[test]
+    fn token_before_stops_at_separators_and_the_lookback() {
+        let text = "see <https://zoom.us/j/8701";
+        assert_eq!(
+            token_before(text, text.len(), 100),
+            "https://zoom.us/j/8701"
+        );
+        assert_eq!(token_before(text, text.len(), 4), "8701");
+        let nbsp = "a\u{a0}b@c";
+        assert_eq!(token_before(nbsp, nbsp.find('@').unwrap(), 100), "b");
     }
 
     #[test]

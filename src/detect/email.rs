@@ -31,6 +31,7 @@ use std::collections::HashSet;
 use memchr::memchr_iter;
 use serde::Deserialize;
 
+use super::context::token_before;
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/email.toml");
@@ -299,18 +300,7 @@ fn is_top_level(label: &str) -> bool {
 /// Whether the local part starting at `start` sits in the authority of a URL
 /// (`scheme://user:password@host`): those are credentials, not a mailbox.
 fn in_url_authority(text: &str, start: usize) -> bool {
-    let mut from = start.saturating_sub(MAX_URL_LOOKBACK);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let head = &text[from..start];
-    // A separator may be wider than one byte (no-break space): step over it as a char.
-    let token_start = head
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '(' | '['))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let token = &head[token_start..];
+    let token = token_before(text, start, MAX_URL_LOOKBACK);
     match token.rfind("://") {
         Some(i) => !token[i + 3..].contains(['/', '?', '#']),
         None => false,

@@ -77,7 +77,7 @@
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, after_last_number, window_after, window_before};
+use super::context::{ContextWords, after_last_number, token_before, window_after, window_before};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/phone.toml");
@@ -878,17 +878,7 @@ fn in_url(text: &str, start: usize) -> bool {
     if !matches!(text.as_bytes()[..start].last(), Some(b'/' | b'=')) {
         return false;
     }
-    let mut from = start.saturating_sub(MAX_URL_LOOKBACK);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let head = &text[from..start];
-    let token_start = head
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '(' | '['))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    head[token_start..].contains("://")
+    token_before(text, start, MAX_URL_LOOKBACK).contains("://")
 }
 
 /// Whether a phone shape (ignoring its surroundings) starts at `i`: the next one in a list.
