@@ -70,6 +70,28 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Scrub(ScrubArgs),
 
+    /// Measure how identifiable the records of a CSV or Parquet file stay through their
+    /// quasi-identifiers (k-anonymity), without printing any value.
+    ///
+    /// Records that share one combination of the quasi-identifier columns form a class; a
+    /// record in a class of fewer than k records is "below k". Prints the records below k (number
+    /// and share), the smallest class, the unique records, and per quasi-identifier its distinct
+    /// values and how many records are below k because of it (below k with it, minus without it).
+    ///
+    /// Without --quasi, the quasi-identifiers are the columns whose headers name a date of birth,
+    /// sex, school, class, region, citizenship or nationality, or a derived birth year, sex or
+    /// age band (addresses, IP addresses and document numbers are identifiers: scrub them).
+    ///
+    /// One pass; memory grows with the number of distinct classes, not with the file.
+    ///
+    /// Exit status: 0 every class holds at least k records, 1 some records are below k, 2 an error.
+    ///
+    /// Examples:
+    ///   tazala risk clean/students.csv
+    ///   tazala risk clean/students.parquet --quasi "Год рождения,Пол,Школа" --k 10 --format json
+    #[command(verbatim_doc_comment)]
+    Risk(RiskArgs),
+
     /// Write a new random pseudonymisation key (32 bytes, hex) to a file readable only by you.
     ///
     /// Keep it apart from the data and use the same key every run: the same person then gets
@@ -148,9 +170,43 @@ pub struct ScrubArgs {
     #[arg(long, short = 'v')]
     pub verbose: bool,
 
+    /// After scrubbing, measure the k-anonymity of each output over the quasi-identifiers
+    /// (`--quasi`, or suggested from the headers as `tazala risk` does) and put it in the report.
+    #[arg(long, value_name = "N")]
+    pub k: Option<u64>,
+
+    /// With --k: replace the quasi-identifier values of the records still below k by `*` (null
+    /// in Parquet) until every class holds k records (greedy by column; see README). Never
+    /// touches other columns. The report says how many values it cost.
+    #[arg(long, requires = "k")]
+    pub suppress: bool,
+
+    /// With --k: the quasi-identifier columns of the output, by header, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "COLUMN,...", requires = "k")]
+    pub quasi: Vec<String>,
+
     /// Records per batch (memory bound and unit of parallel work).
     #[arg(long, value_name = "N", default_value_t = 16_384, hide = true)]
     pub batch_records: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct RiskArgs {
+    /// A CSV (.csv, .tsv, optionally .gz or .zst) or Parquet file.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// The quasi-identifier columns, by header (case-insensitive), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "COLUMN,...")]
+    pub quasi: Vec<String>,
+
+    /// The smallest class size accepted.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub k: u64,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
+    pub format: ScanFormat,
 }
 
 #[derive(Debug, Args)]

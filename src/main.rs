@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Detect(args) => cmd::detect::run(&args),
         Command::Scan(args) => cmd::scan::run(&args),
         Command::Scrub(args) => cmd::scrub::run(&args),
+        Command::Risk(args) => cmd::risk::run(&args),
         Command::Keygen(args) => cmd::keygen::run(&args),
         Command::Policy(command) => cmd::policy::run(&command),
     };

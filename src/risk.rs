@@ -34,6 +34,86 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::classify::{Classifier, header_words};
+
+/// Header words of quasi-identifiers that are identifiers in practice (nearly one value per
+/// person): not suggested, since they make every record unique; scrub them instead.
+const NOT_SUGGESTED: [&str; 10] = [
+    "адрес",
+    "мекенжайы",
+    "address",
+    "ip",
+    "device",
+    "удостоверения",
+    "куәлік",
+    "жеке",
+    "номер",
+    "нөмірі",
+];
+
+/// Headers of the columns `derive` writes and their usual names, suggested as quasi-identifiers.
+const DERIVED: [&str; 8] = [
+    "birth_year",
+    "sex",
+    "age_band",
+    "год рождения",
+    "возраст",
+    "age",
+    "туған жылы",
+    "жасы",
+];
+
+/// The columns suggested as quasi-identifiers when none are named: headers of dates of birth,
+/// sex, school, class, region, citizenship, nationality (`patterns/headers.toml`, `[quasi]`),
+/// and of derived birth years, sexes and age bands.
+pub fn suggest_quasi(headers: &[String], classifier: &Classifier) -> Vec<usize> {
+    headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| {
+            let folded = crate::normalize::fold(h.trim());
+            if DERIVED.iter().any(|d| crate::normalize::fold(d) == folded) {
+                return true;
+            }
+            let words = header_words(h);
+            classifier.is_quasi(h)
+                && !words.iter().any(|w| {
+                    NOT_SUGGESTED
+                        .iter()
+                        .any(|n| crate::normalize::fold(n) == *w)
+                })
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The columns named `names` (headers, case-insensitive), in the order named.
+pub fn resolve_quasi(
+    headers: &[String],
+    names: &[String],
+    file: &str,
+) -> anyhow::Result<Vec<usize>> {
+    let mut out = Vec::new();
+    for name in names {
+        let want = name.trim().to_lowercase();
+        let Some(i) = headers.iter().position(|h| h.trim().to_lowercase() == want) else {
+            anyhow::bail!(
+                "{file}: no column {:?} for --quasi (columns: {})",
+                name.trim(),
+                headers
+                    .iter()
+                    .map(|h| format!("{h:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        };
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    Ok(out)
+}
+
 /// Appends the class key of `values` to `out`: each value as `len:bytes`, a null as `-`, so no
 /// two combinations share a key.
 pub fn encode_key<'a>(values: impl IntoIterator<Item = Option<&'a str>>, out: &mut String) {

@@ -3,6 +3,7 @@
 pub mod detect;
 pub mod keygen;
 pub mod policy;
+pub mod risk;
 pub mod scan;
 pub mod scrub;
 

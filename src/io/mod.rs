@@ -16,6 +16,7 @@
 pub mod csv;
 pub mod encoding;
 pub mod parquet;
+pub mod records;
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
