@@ -863,6 +863,50 @@ fn write_record(
     out.extend_from_slice(&buf[record.content_end..record.end]);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Raw records for passes outside the scrub loop (`io::records`: risk, generalisation). Kept in
+// this block so the reader above stays the one place that splits CSV.
+// ---------------------------------------------------------------------------------------------
+
+/// A CSV file opened for a pass of another module: how it is written, its header, its records.
+pub struct RawCsv {
+    pub dialect: Dialect,
+    pub encoding: TextEncoding,
+    /// The header record's raw bytes (terminator included), without any byte-order mark.
+    pub header_raw: Vec<u8>,
+    pub header_fields: Vec<FieldSpan>,
+    pub headers: Vec<String>,
+    reader: RecordReader,
+}
+
+/// Opens `job.input` and reads its header; `None` for an empty file.
+pub fn open_raw(job: &FileJob) -> Result<Option<RawCsv>> {
+    let hidden = indicatif::ProgressBar::hidden();
+    Ok(open_csv(job, &hidden)?.map(|(open, reader)| RawCsv {
+        dialect: open.dialect,
+        encoding: open.encoding,
+        header_raw: open.header_raw,
+        header_fields: open.header_fields,
+        headers: open.headers,
+        reader,
+    }))
+}
+
+impl RawCsv {
+    /// Hands every batch of records, in order, to `each`: the batch's bytes, its records and
+    /// the spans of their fields (`RawRecord::fields` indexes the spans).
+    pub fn for_each_batch(
+        self,
+        job: &FileJob,
+        size: usize,
+        mut each: impl FnMut(&[u8], &[RawRecord], &[FieldSpan]) -> Result<()>,
+    ) -> Result<()> {
+        self.reader.for_each_batch(job, size, u64::MAX, |b| {
+            each(&b.bytes, &b.records, &b.fields)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -959,49 +1003,5 @@ mod tests {
         out.push(b'|');
         write_field(&mut out, b"a;\"b\"", false, d);
         assert_eq!(out, b"IIN-X|\"IIN-X\"|\"a;\"\"b\"\"\"");
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Raw records for passes outside the scrub loop (`io::records`: risk, generalisation). Kept in
-// this block so the reader above stays the one place that splits CSV.
-// ---------------------------------------------------------------------------------------------
-
-/// A CSV file opened for a pass of another module: how it is written, its header, its records.
-pub struct RawCsv {
-    pub dialect: Dialect,
-    pub encoding: TextEncoding,
-    /// The header record's raw bytes (terminator included), without any byte-order mark.
-    pub header_raw: Vec<u8>,
-    pub header_fields: Vec<FieldSpan>,
-    pub headers: Vec<String>,
-    reader: RecordReader,
-}
-
-/// Opens `job.input` and reads its header; `None` for an empty file.
-pub fn open_raw(job: &FileJob) -> Result<Option<RawCsv>> {
-    let hidden = indicatif::ProgressBar::hidden();
-    Ok(open_csv(job, &hidden)?.map(|(open, reader)| RawCsv {
-        dialect: open.dialect,
-        encoding: open.encoding,
-        header_raw: open.header_raw,
-        header_fields: open.header_fields,
-        headers: open.headers,
-        reader,
-    }))
-}
-
-impl RawCsv {
-    /// Hands every batch of records, in order, to `each`: the batch's bytes, its records and
-    /// the spans of their fields (`RawRecord::fields` indexes the spans).
-    pub fn for_each_batch(
-        self,
-        job: &FileJob,
-        size: usize,
-        mut each: impl FnMut(&[u8], &[RawRecord], &[FieldSpan]) -> Result<()>,
-    ) -> Result<()> {
-        self.reader.for_each_batch(job, size, u64::MAX, |b| {
-            each(&b.bytes, &b.records, &b.fields)
-        })
     }
 }

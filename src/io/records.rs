@@ -167,6 +167,7 @@ impl Records {
                         .map(|(p, &c)| texts(batch.column(p).as_ref(), &self.headers[c], job))
                         .collect::<Result<_>>()?;
                     let mut values: Vec<Option<&str>> = Vec::with_capacity(columns.len());
+                    #[allow(clippy::needless_range_loop, reason = "row indexes every column")]
                     for row in 0..batch.num_rows() {
                         values.clear();
                         values.extend(
