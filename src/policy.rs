@@ -16,6 +16,28 @@
 //! action = "mask:4"  # optional: keep, drop, null, redact, mask:N, pseudonymise
 //! ```
 //!
+//! A `[[column]]` rule may also generalise the column (see `generalise`) or derive new columns
+//! from an IIN before it is pseudonymised (see `anonymise`):
+//!
+//! ```toml
+//! [[column]]
+//! name = "Дата рождения"
+//! action = "age_band"          # also: year, month, truncate:N, bucket:W, bucket, top_code:N
+//! bands = [0, 7, 11, 16, 18]   # age_band: lower bounds of the bands (default in `generalise`)
+//! reference = "2025-09-01"     # age_band: ages on this day (default: the day of the run, UTC)
+//! [[column]]
+//! name = "Балл"
+//! action = "bucket"
+//! edges = [0, 50, 70, 85, 100] # bucket without a width: ranges between these edges
+//! [[column]]
+//! name = "ИИН*"
+//! action = "pseudonymise"
+//! derive = ["birth_year", "sex"]   # new columns named as the attributes, right after this one
+//! # derive = { birth_year = "Год рождения", sex = "Пол" }   # or named by you
+//! ```
+//!
+//! A generalised column is kept as is by the scrub and generalised by the pass that follows it.
+//!
 //! In a `text` column, `keep`/`drop`/`null` apply to the whole value and `redact`/`mask`/
 //! `pseudonymise` to each finding. Everything is validated when the policy is loaded, before any
 //! input is read or output opened; unknown keys, kinds and actions are errors.
@@ -32,6 +54,7 @@ use serde::Deserialize;
 use crate::action::Action;
 use crate::classify::ColumnKind;
 use crate::detect::Kind;
+use crate::generalise::{AgeBands, Buckets, Date, Derived, Generalisation};
 
 /// The safe defaults used when no policy file is given: identifiers pseudonymised, names
 /// pseudonymised in name columns and redacted in free text, BINs and statistics kept.
@@ -77,7 +100,89 @@ struct PolicyFile {
 struct RuleFile {
     name: String,
     kind: Option<ColumnKind>,
-    action: Option<Action>,
+    action: Option<String>,
+    bands: Option<Vec<u32>>,
+    reference: Option<String>,
+    edges: Option<Vec<f64>>,
+    derive: Option<DeriveFile>,
+}
+
+/// `derive = ["birth_year", "sex"]` or `derive = { birth_year = "Год рождения" }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DeriveFile {
+    Attributes(Vec<String>),
+    Named(BTreeMap<String, String>),
+}
+
+const KNOWN_ACTIONS: &str = "keep, drop, null, redact, mask:N, pseudonymise, year, month, \
+age_band, truncate:N, bucket:W, bucket (with edges), top_code:N";
+
+/// Reads a rule's action: a scrub action, or a generalisation (the scrub then keeps the value).
+fn rule_action(
+    r: &RuleFile,
+    age: &dyn Fn() -> Result<(AgeBands, Date)>,
+) -> Result<(Option<Action>, Option<Generalisation>)> {
+    let Some(text) = r.action.as_deref() else {
+        return Ok((None, None));
+    };
+    let lower = text.trim().to_ascii_lowercase();
+    let (name, param) = match lower.split_once(':') {
+        Some((n, p)) => (n.trim(), Some(p.trim())),
+        None => (lower.as_str(), None),
+    };
+    let count = |what: &str, min: u64| -> Result<u64> {
+        match param.map(str::parse::<u64>) {
+            Some(Ok(n)) if n >= min => Ok(n),
+            _ => bail!("'{text}': {what} (e.g. {name}:{})", min.max(3)),
+        }
+    };
+    let g = match name {
+        "year" | "month" | "age_band" if param.is_some() => {
+            bail!("'{text}': {name} takes no parameter")
+        }
+        "year" => Generalisation::Year,
+        "month" => Generalisation::Month,
+        "age_band" => {
+            let (bands, reference) = age()?;
+            Generalisation::AgeBand { bands, reference }
+        }
+        "truncate" => {
+            Generalisation::Truncate(count("truncate keeps N ≥ 1 leading characters", 1)? as usize)
+        }
+        "top_code" => Generalisation::TopCode(count(
+            "top_code keeps values held by at least N ≥ 2 records",
+            2,
+        )?),
+        "bucket" => match (param, &r.edges) {
+            (Some(_), Some(_)) => bail!("'{text}': give a width or `edges`, not both"),
+            (Some(w), None) => match w.replace(',', ".").parse::<f64>() {
+                Ok(w) if w.is_finite() && w > 0.0 => Generalisation::Bucket(Buckets::Width(w)),
+                _ => bail!("'{text}': the bucket width must be a positive number (bucket:10)"),
+            },
+            (None, Some(edges)) => {
+                if edges.is_empty()
+                    || edges.iter().any(|e| !e.is_finite())
+                    || edges.windows(2).any(|w| w[0] >= w[1])
+                {
+                    bail!("`edges` must be numbers in strictly ascending order");
+                }
+                Generalisation::Bucket(Buckets::Edges(edges.clone()))
+            }
+            (None, None) => bail!("'bucket' needs a width (bucket:10) or `edges = [..]`"),
+        },
+        _ => {
+            let action: Action = text.parse().map_err(|e: String| {
+                if e.starts_with("unknown action") {
+                    anyhow::anyhow!("unknown action '{}' (known: {KNOWN_ACTIONS})", text.trim())
+                } else {
+                    anyhow::anyhow!("{e}")
+                }
+            })?;
+            return Ok((Some(action), None));
+        }
+    };
+    Ok((Some(Action::Keep), Some(g)))
 }
 
 /// A `[[column]]` rule.
@@ -85,7 +190,12 @@ struct RuleFile {
 pub struct ColumnRule {
     pub pattern: String,
     pub kind: Option<ColumnKind>,
+    /// The scrub's action; `keep` when the rule generalises.
     pub action: Option<Action>,
+    /// Applied after the scrub (see `anonymise`).
+    pub generalise: Option<Generalisation>,
+    /// Attributes derived from the column's IIN into new columns, with their headers.
+    pub derive: Vec<(Derived, String)>,
 }
 
 /// A validated policy.
@@ -203,16 +313,87 @@ impl Policy {
             if r.name.trim().is_empty() {
                 bail!("[[column]] rule {n}: `name` is empty");
             }
-            if r.kind.is_none() && r.action.is_none() {
+            let name = r.name.trim();
+            let age = || -> Result<(AgeBands, Date)> {
+                let bands = match &r.bands {
+                    Some(b) => AgeBands::new(b.clone()).map_err(|e| anyhow::anyhow!("{e}"))?,
+                    None => AgeBands::default(),
+                };
+                let reference = match r.reference.as_deref().map(str::trim) {
+                    None | Some("today") => Date::today(),
+                    Some(d) => Date::parse(d).with_context(|| {
+                        format!("`reference` {d:?} is not a date (YYYY-MM-DD or \"today\")")
+                    })?,
+                };
+                Ok((bands, reference))
+            };
+            let in_rule = |e: anyhow::Error| anyhow::anyhow!("[[column]] rule {n} ({name}): {e:#}");
+            let (action, generalise) = rule_action(r, &age).map_err(in_rule)?;
+            let derive = match &r.derive {
+                None => Vec::new(),
+                Some(d) => {
+                    let pairs: Vec<(String, String)> = match d {
+                        DeriveFile::Attributes(a) => {
+                            a.iter().map(|a| (a.clone(), a.clone())).collect()
+                        }
+                        DeriveFile::Named(m) => {
+                            m.iter().map(|(a, h)| (a.clone(), h.clone())).collect()
+                        }
+                    };
+                    let mut out = Vec::new();
+                    for (attribute, header) in pairs {
+                        let derived = match attribute.trim() {
+                            "birth_year" => Derived::BirthYear,
+                            "sex" => Derived::Sex,
+                            "age_band" => {
+                                let (bands, reference) = age().map_err(in_rule)?;
+                                Derived::AgeBand { bands, reference }
+                            }
+                            other => bail!(
+                                "[[column]] rule {n} ({name}): cannot derive '{other}' (known: birth_year, sex, age_band)"
+                            ),
+                        };
+                        if header.trim().is_empty() {
+                            bail!(
+                                "[[column]] rule {n} ({name}): the derived {attribute} column needs a name"
+                            );
+                        }
+                        if out
+                            .iter()
+                            .any(|(_, h): &(Derived, String)| h == header.trim())
+                        {
+                            bail!(
+                                "[[column]] rule {n} ({name}): two derived columns named {:?}",
+                                header.trim()
+                            );
+                        }
+                        out.push((derived, header.trim().to_string()));
+                    }
+                    out
+                }
+            };
+            let uses_age = matches!(generalise, Some(Generalisation::AgeBand { .. }))
+                || derive
+                    .iter()
+                    .any(|(d, _)| matches!(d, Derived::AgeBand { .. }));
+            if !uses_age && (r.bands.is_some() || r.reference.is_some()) {
+                bail!("[[column]] rule {n} ({name}): `bands` and `reference` go with age_band");
+            }
+            if r.edges.is_some() && !matches!(generalise, Some(Generalisation::Bucket(_))) {
+                bail!("[[column]] rule {n} ({name}): `edges` go with action = \"bucket\"");
+            }
+            if r.kind.is_none() && action.is_none() && derive.is_empty() {
                 bail!(
                     "[[column]] rule {n} ({}): give a `kind`, an `action` or both",
                     r.name
                 );
             }
             rules.push(ColumnRule {
-                pattern: r.name.trim().to_string(),
+                pattern: name.to_string(),
                 kind: r.kind,
-                action: r.action,
+                action,
+                generalise,
+                derive,
             });
         }
         Ok(Policy {
@@ -247,6 +428,25 @@ impl Policy {
             .iter()
             .enumerate()
             .find(|(_, r)| glob_match(&r.pattern, header))
+    }
+
+    /// The generalisation a rule applies to the column under `header`, if any.
+    pub fn generalisation(&self, header: &str) -> Option<&Generalisation> {
+        self.rule_for(header)
+            .and_then(|(_, r)| r.generalise.as_ref())
+    }
+
+    /// What a rule derives from the column under `header`: attributes and new headers.
+    pub fn derivations(&self, header: &str) -> &[(Derived, String)] {
+        self.rule_for(header)
+            .map_or(&[], |(_, r)| r.derive.as_slice())
+    }
+
+    /// Whether some rule generalises or derives: the scrub is then followed by a pass of its own.
+    pub fn generalises(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.generalise.is_some() || !r.derive.is_empty())
     }
 
     /// The kind a rule forces on a column, if any: classification is then skipped.
@@ -460,6 +660,104 @@ kind = "text"
         ] {
             let err = Policy::parse(text, "p.toml").unwrap_err();
             assert!(format!("{err:#}").contains(says), "{text}: {err:#}");
+        }
+    }
+
+    #[test]
+    fn generalisations_and_derivations_parse_and_keep_the_value_for_the_scrub() {
+        let p = Policy::parse(
+            r#"
+[[column]]
+name = "Дата рождения"
+action = "age_band"
+bands = [0, 7, 11]
+reference = "2025-09-01"
+[[column]]
+name = "Балл"
+action = "bucket"
+edges = [0, 50, 100]
+[[column]]
+name = "Индекс"
+action = "truncate:3"
+[[column]]
+name = "Школа"
+action = "top_code:5"
+[[column]]
+name = "ИИН"
+action = "pseudonymise"
+derive = { birth_year = "Год рождения", sex = "Пол" }
+[[column]]
+name = "iin2"
+derive = ["birth_year", "age_band"]
+reference = "2025-01-01"
+"#,
+            "p.toml",
+        )
+        .unwrap();
+        assert!(p.generalises());
+        assert_eq!(
+            p.plan("дата рождения", ColumnKind::NotPersonal).action,
+            ColumnAction::Whole(Action::Keep)
+        );
+        let Some(Generalisation::AgeBand { bands, reference }) = p.generalisation("Дата рождения")
+        else {
+            panic!()
+        };
+        assert_eq!(bands.label(8), "7-10");
+        assert_eq!(*reference, Date::new(2025, 9, 1).unwrap());
+        assert_eq!(
+            p.generalisation("Балл"),
+            Some(&Generalisation::Bucket(Buckets::Edges(vec![
+                0.0, 50.0, 100.0
+            ])))
+        );
+        assert_eq!(
+            p.generalisation("Индекс"),
+            Some(&Generalisation::Truncate(3))
+        );
+        assert_eq!(p.generalisation("Школа"), Some(&Generalisation::TopCode(5)));
+        let d = p.derivations("ИИН");
+        assert_eq!(d[0], (Derived::BirthYear, "Год рождения".to_string()));
+        assert_eq!(d[1], (Derived::Sex, "Пол".to_string()));
+        assert_eq!(
+            p.plan("ИИН", ColumnKind::Value(Kind::Iin)).action,
+            ColumnAction::Whole(Action::Pseudonymise)
+        );
+        assert_eq!(p.derivations("iin2").len(), 2);
+        assert!(!Policy::defaults().generalises());
+    }
+
+    #[test]
+    fn invalid_generalisations_name_their_rule() {
+        for (rule, says) in [
+            ("action = \"age_band\"\nbands = [7, 7]", "ascend"),
+            ("action = \"age_band\"\nbands = []", "empty"),
+            (
+                "action = \"age_band\"\nreference = \"1.13.2025\"",
+                "not a date",
+            ),
+            ("action = \"year\"\nbands = [0, 7]", "go with age_band"),
+            ("action = \"year:2\"", "no parameter"),
+            ("action = \"truncate\"", "truncate keeps"),
+            ("action = \"truncate:0\"", "truncate keeps"),
+            ("action = \"top_code:1\"", "top_code keeps"),
+            ("action = \"bucket\"", "needs a width"),
+            ("action = \"bucket:-1\"", "positive"),
+            ("action = \"bucket:5\"\nedges = [1, 2]", "not both"),
+            ("action = \"bucket\"\nedges = [2, 1]", "ascending"),
+            ("action = \"keep\"\nedges = [1, 2]", "go with action"),
+            (
+                "action = \"generalise\"",
+                "unknown action 'generalise' (known: keep",
+            ),
+            ("derive = [\"birth_date\"]", "cannot derive 'birth_date'"),
+            ("derive = { sex = \"\" }", "needs a name"),
+        ] {
+            let text = format!("[[column]]\nname = \"DOB\"\n{rule}\n");
+            let err = Policy::parse(&text, "p.toml").unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(msg.contains(says), "{rule}: {msg}");
+            assert!(msg.contains("rule 1 (DOB)"), "{rule}: {msg}");
         }
     }
 
