@@ -29,6 +29,7 @@
 //! - *key*: the secret that keys pseudonyms (never printed; reports show its fingerprint).
 
 pub mod action;
+pub mod anonymise;
 pub mod classify;
 pub mod cli;
 pub mod cmd;

@@ -229,6 +229,10 @@ pub struct RunReport {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<String>,
     pub totals: Totals,
+    /// Per output file, when the policy generalises or derives or `--k` is given: see
+    /// `anonymise` (counts and k-anonymity figures, never values).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub anonymity: Vec<crate::anonymise::FileAnonymity>,
     pub seconds: f64,
 }
 
@@ -268,6 +272,7 @@ impl RunReport {
             files: Vec::new(),
             skipped: Vec::new(),
             totals: Totals::default(),
+            anonymity: Vec::new(),
             seconds: 0.0,
         }
     }

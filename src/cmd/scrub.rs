@@ -11,6 +11,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail, ensure};
 
 use super::Outcome;
+use crate::anonymise;
 use crate::classify::Classifier;
 use crate::cli::ScrubArgs;
 use crate::detect::DetectorSet;
@@ -29,6 +30,7 @@ struct ScrubRun {
     pool: rayon::ThreadPool,
     batch_records: usize,
     verbose: bool,
+    anonymity: anonymise::Settings,
 }
 
 pub fn run(args: &ScrubArgs) -> Result<Outcome> {
@@ -46,6 +48,7 @@ impl ScrubRun {
     fn new(args: &ScrubArgs) -> Result<Self> {
         ensure!(args.threads != Some(0), "--threads must be at least 1");
         ensure!(args.batch_records > 0, "--batch-records must be at least 1");
+        ensure!(args.k != Some(0), "--k must be at least 1");
         let policy = match &args.policy {
             Some(p) => Policy::load(p)?,
             None => Policy::defaults(),
@@ -89,6 +92,11 @@ impl ScrubRun {
             pool: super::thread_pool(args.threads)?,
             batch_records: args.batch_records,
             verbose: args.verbose,
+            anonymity: anonymise::Settings {
+                k: args.k,
+                suppress: args.suppress,
+                quasi: args.quasi.clone(),
+            },
         })
     }
 
@@ -134,7 +142,14 @@ impl ScrubRun {
             if let Some(out) = &job.output {
                 tio::refuse_same_file(&job.input, out)?;
             }
-            report.push(tio::scrub_file(job, &pipeline)?);
+            if anonymise::needed(&self.policy, &self.anonymity) {
+                let (file, anonymity) = anonymise::scrub_file(job, &pipeline, &self.anonymity)?;
+                say_risk(&anonymity);
+                report.push(file);
+                report.anonymity.push(anonymity);
+            } else {
+                report.push(tio::scrub_file(job, &pipeline)?);
+            }
         }
         report.seconds = started.elapsed().as_secs_f64();
         if let Some(path) = &self.report {
@@ -153,4 +168,28 @@ impl ScrubRun {
         }
         Ok(Outcome::Clean)
     }
+}
+
+/// One line per output on standard error with `--k`: the risk, and what suppression cost.
+fn say_risk(a: &anonymise::FileAnonymity) {
+    let Some(r) = &a.risk else { return };
+    let mut line = format!(
+        "tazala: {}: k = {}: {} of {} records below k ({:.2} %), smallest class {}",
+        a.output,
+        r.k,
+        r.records_below_k,
+        r.records,
+        r.share_below_k * 100.0,
+        r.smallest_class
+    );
+    if let Some(s) = &a.suppression {
+        line.push_str(&format!(
+            "; suppressed {} values in {} records -> {} below k, smallest class {}",
+            s.values_suppressed,
+            s.records_touched,
+            s.risk_after.records_below_k,
+            s.risk_after.smallest_class
+        ));
+    }
+    eprintln!("{line}");
 }
