@@ -269,9 +269,10 @@ pub fn scrub_file(
         Some(_) if settings.quasi.is_empty() => {
             let q = risk::suggest_quasi(&final_headers, &Classifier::builtin());
             if q.is_empty() {
-                bail!(
-                    "{}: no output column header names a quasi-identifier (date of birth, sex, \
-                     school, class, region…): name them with --quasi",
+                // In a directory, files without quasi-identifiers (a CRM's leads) are common.
+                eprintln!(
+                    "tazala: {}: no column header names a quasi-identifier: k not measured \
+                     (name them with --quasi)",
                     output.display()
                 );
             }
@@ -469,7 +470,7 @@ pub fn scrub_file(
     }
     let quasi_names: Vec<String> = quasi.iter().map(|&q| final_headers[q].clone()).collect();
     let mut suppression = None;
-    if let Some(k) = settings.k {
+    if let Some(k) = settings.k.filter(|_| !quasi.is_empty()) {
         anonymity.risk = Some(risk::summarise(&classes, &quasi_names, k));
         if settings.suppress {
             let plan = risk::plan_suppression(&classes, k);
