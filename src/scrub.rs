@@ -19,6 +19,8 @@
 //! What this module is not: it does no I/O, spawns no threads and knows no file format; the
 //! adapters under `io` read records, call it from their workers and write what it returns.
 
+use std::collections::HashSet;
+
 use anyhow::{Result, bail};
 
 use crate::action::{self, Action};
@@ -73,10 +75,18 @@ pub fn plan_columns(
         .collect()
 }
 
+/// Values of a `none` column remembered as clean, per column and worker, at most.
+const CLEAN_MEMO: usize = 1024;
+
 /// Per-worker scratch space, reused across values so the common path does not allocate.
 #[derive(Default)]
 pub struct Scratch {
     findings: Vec<Finding>,
+    /// Values of each searched `none` column in which the detectors found nothing. Such columns
+    /// hold statistics and statuses (`9А`, `Алгебра`, `4,5`) that repeat: each distinct value
+    /// is searched once per worker, and a repeat costs a hash lookup. Detection is a function
+    /// of the value alone, so this changes no output.
+    clean: Vec<HashSet<Box<str>>>,
 }
 
 /// Applies column plans to values. Built once per file; `Sync`, shared by every worker.
@@ -143,7 +153,23 @@ impl<'a> Scrubber<'a> {
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
     ) -> Option<String> {
-        self.process(column, value, record, scratch, counts, true)
+        let mut out = String::new();
+        self.process(column, value, record, scratch, counts, Some(&mut out))
+            .then_some(out)
+    }
+
+    /// Like [`scrub`](Self::scrub), appending the new value to `out`; `false` (and `out` as it
+    /// was) when the value is to be written unchanged. Lets an adapter reuse one buffer.
+    pub fn scrub_into(
+        &self,
+        column: usize,
+        value: &str,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+        out: &mut String,
+    ) -> bool {
+        self.process(column, value, record, scratch, counts, Some(out))
     }
 
     /// Counts what [`scrub`](Self::scrub) would find, without building new values (`scan`).
@@ -155,9 +181,11 @@ impl<'a> Scrubber<'a> {
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
     ) {
-        self.process(column, value, record, scratch, counts, false);
+        self.process(column, value, record, scratch, counts, None);
     }
 
+    /// Counts what is in the value and, with `out`, appends the new value to it. `true` when
+    /// the value changes.
     fn process(
         &self,
         column: usize,
@@ -165,19 +193,37 @@ impl<'a> Scrubber<'a> {
         record: u64,
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
-        write: bool,
-    ) -> Option<String> {
+        out: Option<&mut String>,
+    ) -> bool {
         counts.values += 1;
         let trimmed = value.trim();
         if trimmed.is_empty() {
             counts.empty += 1;
-            return None;
+            return false;
         }
-        let plan = self.plans.get(column)?;
+        let Some(plan) = self.plans.get(column) else {
+            return false;
+        };
         match (plan.kind, plan.action) {
-            // Free text, and `none` columns searched for what their sample did not show.
+            // `none` columns searched for what their sample did not show, and free text.
+            (ColumnKind::NotPersonal, ColumnAction::Spans(actions)) => {
+                if scratch.clean.get(column).is_some_and(|c| c.contains(value)) {
+                    return false;
+                }
+                let changed = self.scrub_spans(value, &actions, record, scratch, counts, out);
+                if scratch.findings.is_empty() {
+                    if scratch.clean.len() <= column {
+                        scratch.clean.resize_with(column + 1, HashSet::new);
+                    }
+                    let clean = &mut scratch.clean[column];
+                    if clean.len() < CLEAN_MEMO {
+                        clean.insert(value.into());
+                    }
+                }
+                changed
+            }
             (_, ColumnAction::Spans(actions)) => {
-                self.scrub_spans(value, &actions, record, scratch, counts, write)
+                self.scrub_spans(value, &actions, record, scratch, counts, out)
             }
             (ColumnKind::Text, ColumnAction::Whole(action)) => {
                 // Counted so the report says what a kept or dropped text column held.
@@ -188,13 +234,13 @@ impl<'a> Scrubber<'a> {
                 if !scratch.findings.is_empty() {
                     counts.with_findings += 1;
                 }
-                self.whole(None, value, String::new(), action, counts, write)
+                self.whole(None, value, "", action, counts, out)
             }
             (kind, ColumnAction::Whole(action)) => {
                 let value_kind = kind.value_kind();
                 if value_kind.is_some() && pseudonym::is_scrubbed(trimmed) {
                     counts.scrubbed += 1;
-                    return None;
+                    return false;
                 }
                 let normalized = match value_kind {
                     Some(k) => {
@@ -208,10 +254,10 @@ impl<'a> Scrubber<'a> {
                             }
                         }
                     }
-                    None if action == Action::Keep => return None,
+                    None if action == Action::Keep => return false,
                     None => normalize::fallback(None, trimmed),
                 };
-                self.whole(value_kind, value, normalized, action, counts, write)
+                self.whole(value_kind, value, &normalized, action, counts, out)
             }
         }
     }
@@ -308,32 +354,29 @@ impl<'a> Scrubber<'a> {
             .retain(|f| !pseudonym::is_scrubbed(&text[f.start..f.end]));
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn whole(
         &self,
         kind: Option<Kind>,
         value: &str,
-        normalized: String,
+        normalized: &str,
         action: Action,
         counts: &mut ColumnCounts,
-        write: bool,
-    ) -> Option<String> {
+        out: Option<&mut String>,
+    ) -> bool {
         if action == Action::Keep || action == Action::Drop {
             counts.add_action(if action == Action::Keep {
                 "keep"
             } else {
                 "drop"
             });
-            return None;
+            return false;
         }
         counts.add_action(action_name(action));
         counts.changed += 1;
-        if !write {
-            return None;
+        if let Some(out) = out {
+            self.apply(kind, value.trim(), normalized, action, out);
         }
-        let mut out = String::new();
-        self.apply(kind, value.trim(), &normalized, action, &mut out);
-        Some(out)
+        true
     }
 
     fn scrub_spans(
@@ -343,14 +386,14 @@ impl<'a> Scrubber<'a> {
         record: u64,
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
-        write: bool,
-    ) -> Option<String> {
+        mut out: Option<&mut String>,
+    ) -> bool {
         self.find(value, scratch);
         if scratch.findings.is_empty() {
-            return None;
+            return false;
         }
         counts.with_findings += 1;
-        let mut out = String::new();
+        let mark = out.as_ref().map_or(0, |o| o.len());
         let mut last = 0;
         let mut changed = false;
         for f in &scratch.findings {
@@ -361,27 +404,31 @@ impl<'a> Scrubber<'a> {
                 continue;
             }
             changed = true;
-            if write {
+            if let Some(out) = out.as_deref_mut() {
                 out.push_str(&value[last..f.start]);
                 let span = &value[f.start..f.end];
+                let fallback;
                 let normalized = if f.normalized.is_empty() {
-                    normalize::fallback(Some(f.kind), span)
+                    fallback = normalize::fallback(Some(f.kind), span);
+                    &fallback
                 } else {
-                    f.normalized.clone()
+                    &f.normalized
                 };
-                self.apply(Some(f.kind), span, &normalized, action, &mut out);
+                self.apply(Some(f.kind), span, normalized, action, out);
                 last = f.end;
             }
         }
-        if !changed {
-            return None;
+        if let Some(out) = out {
+            if changed {
+                out.push_str(&value[last..]);
+            } else {
+                out.truncate(mark);
+            }
         }
-        counts.changed += 1;
-        if !write {
-            return None;
+        if changed {
+            counts.changed += 1;
         }
-        out.push_str(&value[last..]);
-        Some(out)
+        changed
     }
 
     fn apply(
