@@ -794,9 +794,9 @@ fn process_batch(
                         }
                         let unquoted = unquote(raw);
                         let value = view.encoding.decode(&unquoted);
-                        if value.contains(char::REPLACEMENT_CHARACTER)
+                        // UTF-8 is decoded in place unless it is invalid (then lossily).
+                        if matches!(value, Cow::Owned(_))
                             && view.encoding != TextEncoding::Windows1251
-                            && std::str::from_utf8(&unquoted).is_err()
                         {
                             col_counts.undecodable += 1;
                         }
