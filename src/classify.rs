@@ -14,8 +14,8 @@
 //!
 //! Sampled values that are already pseudonyms, placeholders or masks (`pseudonym::is_scrubbed`)
 //! are left out of every share, so a scrubbed column keeps its kind but holds no findings.
-//! A `none` column is judged on its sample only: personal data that first appears after the
-//! sample is not searched for. A policy rule `kind = "text"` makes a column searched throughout.
+//! A `none` column is still searched value by value when scrubbed or scanned (see `scrub`),
+//! unless a policy rule names it: the sample decides the kind, not what is looked for.
 //!
 //! What this module is not: it reads no file and applies no action; it sees a header string and
 //! a slice of sample values.

@@ -5,15 +5,21 @@
 //!
 //! | column kind | what is done to a non-empty value |
 //! |---|---|
-//! | iin, bin, phone, email, messenger, card, name | the whole value gets the column's action; pseudonyms and masks are computed over the canonical form (`normalize`, or the detector's when a detector finds the whole value), falling back to a best-effort form for values that do not validate |
+//! | iin, bin, phone, email, messenger, card, name | the whole value gets the column's action; pseudonyms and masks are computed over the canonical form (`normalize`, the same normaliser free text uses; for a value with more than the identifier in it, the one finding of the column's kind), falling back to a best-effort form for values that do not validate |
 //! | text | every finding of the detector set gets its kind's action (or the column's, see `policy`), the rest of the value is unchanged |
-//! | none | the column's action (default `keep`) |
+//! | none, no `[[column]]` rule names it | searched as text: the sample held nothing personal, but later values may; a finding gets its kind's `[text]` action |
+//! | none, named by a rule (`action = "keep"` or `kind = "none"`) | the column's action; a kept column's values are not even decoded |
+//!
+//! Detectors run at most once per value: identifier columns call them only for a value the
+//! normaliser does not read.
 //!
 //! Values that are already pseudonyms, placeholders or masks are left alone, so scrubbing twice
 //! changes nothing. Empty values stay empty.
 //!
 //! What this module is not: it does no I/O, spawns no threads and knows no file format; the
 //! adapters under `io` read records, call it from their workers and write what it returns.
+
+use std::collections::HashSet;
 
 use anyhow::{Result, bail};
 
@@ -55,16 +61,32 @@ pub fn plan_columns(
                     classifier.classify(header, &sample, detectors)
                 }
             };
-            let plan = policy.plan(header, class.kind);
+            let mut plan = policy.plan(header, class.kind);
+            if plan.kind == ColumnKind::NotPersonal
+                && plan.rule.is_none()
+                && plan.action == ColumnAction::Whole(Action::Keep)
+            {
+                // Nothing personal in the sample is no promise about the rest of the column:
+                // every value is searched, and a finding gets its kind's `[text]` action.
+                plan.action = policy.plan(header, ColumnKind::Text).action;
+            }
             (class, plan)
         })
         .collect()
 }
 
+/// Values of a `none` column remembered as clean, per column and worker, at most.
+const CLEAN_MEMO: usize = 1024;
+
 /// Per-worker scratch space, reused across values so the common path does not allocate.
 #[derive(Default)]
 pub struct Scratch {
     findings: Vec<Finding>,
+    /// Values of each searched `none` column in which the detectors found nothing. Such columns
+    /// hold statistics and statuses (`9А`, `Алгебра`, `4,5`) that repeat: each distinct value
+    /// is searched once per worker, and a repeat costs a hash lookup. Detection is a function
+    /// of the value alone, so this changes no output.
+    clean: Vec<HashSet<Box<str>>>,
 }
 
 /// Applies column plans to values. Built once per file; `Sync`, shared by every worker.
@@ -131,7 +153,23 @@ impl<'a> Scrubber<'a> {
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
     ) -> Option<String> {
-        self.process(column, value, record, scratch, counts, true)
+        let mut out = String::new();
+        self.process(column, value, record, scratch, counts, Some(&mut out))
+            .then_some(out)
+    }
+
+    /// Like [`scrub`](Self::scrub), appending the new value to `out`; `false` (and `out` as it
+    /// was) when the value is to be written unchanged. Lets an adapter reuse one buffer.
+    pub fn scrub_into(
+        &self,
+        column: usize,
+        value: &str,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+        out: &mut String,
+    ) -> bool {
+        self.process(column, value, record, scratch, counts, Some(out))
     }
 
     /// Counts what [`scrub`](Self::scrub) would find, without building new values (`scan`).
@@ -143,9 +181,11 @@ impl<'a> Scrubber<'a> {
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
     ) {
-        self.process(column, value, record, scratch, counts, false);
+        self.process(column, value, record, scratch, counts, None);
     }
 
+    /// Counts what is in the value and, with `out`, appends the new value to it. `true` when
+    /// the value changes.
     fn process(
         &self,
         column: usize,
@@ -153,18 +193,37 @@ impl<'a> Scrubber<'a> {
         record: u64,
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
-        write: bool,
-    ) -> Option<String> {
+        out: Option<&mut String>,
+    ) -> bool {
         counts.values += 1;
         let trimmed = value.trim();
         if trimmed.is_empty() {
             counts.empty += 1;
-            return None;
+            return false;
         }
-        let plan = self.plans.get(column)?;
+        let Some(plan) = self.plans.get(column) else {
+            return false;
+        };
         match (plan.kind, plan.action) {
-            (ColumnKind::Text, ColumnAction::Spans(actions)) => {
-                self.scrub_spans(value, &actions, record, scratch, counts, write)
+            // `none` columns searched for what their sample did not show, and free text.
+            (ColumnKind::NotPersonal, ColumnAction::Spans(actions)) => {
+                if scratch.clean.get(column).is_some_and(|c| c.contains(value)) {
+                    return false;
+                }
+                let changed = self.scrub_spans(value, &actions, record, scratch, counts, out);
+                if scratch.findings.is_empty() {
+                    if scratch.clean.len() <= column {
+                        scratch.clean.resize_with(column + 1, HashSet::new);
+                    }
+                    let clean = &mut scratch.clean[column];
+                    if clean.len() < CLEAN_MEMO {
+                        clean.insert(value.into());
+                    }
+                }
+                changed
+            }
+            (_, ColumnAction::Spans(actions)) => {
+                self.scrub_spans(value, &actions, record, scratch, counts, out)
             }
             (ColumnKind::Text, ColumnAction::Whole(action)) => {
                 // Counted so the report says what a kept or dropped text column held.
@@ -175,13 +234,13 @@ impl<'a> Scrubber<'a> {
                 if !scratch.findings.is_empty() {
                     counts.with_findings += 1;
                 }
-                self.whole(None, value, String::new(), action, counts, write)
+                self.whole(None, value, "", action, counts, out)
             }
             (kind, ColumnAction::Whole(action)) => {
                 let value_kind = kind.value_kind();
                 if value_kind.is_some() && pseudonym::is_scrubbed(trimmed) {
                     counts.scrubbed += 1;
-                    return None;
+                    return false;
                 }
                 let normalized = match value_kind {
                     Some(k) => {
@@ -195,12 +254,11 @@ impl<'a> Scrubber<'a> {
                             }
                         }
                     }
-                    None if action == Action::Keep => return None,
+                    None if action == Action::Keep => return false,
                     None => normalize::fallback(None, trimmed),
                 };
-                self.whole(value_kind, value, normalized, action, counts, write)
+                self.whole(value_kind, value, &normalized, action, counts, out)
             }
-            (_, ColumnAction::Spans(_)) => None,
         }
     }
 
@@ -267,22 +325,26 @@ impl<'a> Scrubber<'a> {
         Some(change)
     }
 
-    /// The canonical form of a whole value of kind `k`: the detector's when one finding covers
-    /// the value (so it matches what free text yields), else the column normaliser's.
+    /// The canonical form of a whole value of kind `k`: the kind's normaliser's (the one free
+    /// text uses too, see `normalize`); for a value that is more than the identifier alone
+    /// (`8 701 123 45 67 (мама)`), the one finding of kind `k` the detectors see in it. `None`:
+    /// the value does not validate.
     fn canonical(&self, k: Kind, value: &str, scratch: &mut Scratch) -> Option<String> {
         if k == Kind::Name {
             return Some(normalize::name(value));
         }
-        self.find(value, scratch);
-        if let [f] = scratch.findings.as_slice()
-            && f.kind == k
-            && f.start == 0
-            && f.end == value.len()
-            && !f.normalized.is_empty()
-        {
-            return Some(f.normalized.clone());
+        if let Some(n) = normalize::whole_value(k, value, Scope::InColumn) {
+            return Some(n);
         }
-        normalize::whole_value(k, value, Scope::InColumn)
+        self.find(value, scratch);
+        let mut of_kind = scratch
+            .findings
+            .iter_mut()
+            .filter(|f| f.kind == k && !f.normalized.is_empty());
+        match (of_kind.next(), of_kind.next()) {
+            (Some(f), None) => Some(std::mem::take(&mut f.normalized)),
+            _ => None,
+        }
     }
 
     fn find(&self, text: &str, scratch: &mut Scratch) {
@@ -292,32 +354,29 @@ impl<'a> Scrubber<'a> {
             .retain(|f| !pseudonym::is_scrubbed(&text[f.start..f.end]));
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn whole(
         &self,
         kind: Option<Kind>,
         value: &str,
-        normalized: String,
+        normalized: &str,
         action: Action,
         counts: &mut ColumnCounts,
-        write: bool,
-    ) -> Option<String> {
+        out: Option<&mut String>,
+    ) -> bool {
         if action == Action::Keep || action == Action::Drop {
             counts.add_action(if action == Action::Keep {
                 "keep"
             } else {
                 "drop"
             });
-            return None;
+            return false;
         }
         counts.add_action(action_name(action));
         counts.changed += 1;
-        if !write {
-            return None;
+        if let Some(out) = out {
+            self.apply(kind, value.trim(), normalized, action, out);
         }
-        let mut out = String::new();
-        self.apply(kind, value.trim(), &normalized, action, &mut out);
-        Some(out)
+        true
     }
 
     fn scrub_spans(
@@ -327,14 +386,14 @@ impl<'a> Scrubber<'a> {
         record: u64,
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
-        write: bool,
-    ) -> Option<String> {
+        mut out: Option<&mut String>,
+    ) -> bool {
         self.find(value, scratch);
         if scratch.findings.is_empty() {
-            return None;
+            return false;
         }
         counts.with_findings += 1;
-        let mut out = String::new();
+        let mark = out.as_ref().map_or(0, |o| o.len());
         let mut last = 0;
         let mut changed = false;
         for f in &scratch.findings {
@@ -345,27 +404,31 @@ impl<'a> Scrubber<'a> {
                 continue;
             }
             changed = true;
-            if write {
+            if let Some(out) = out.as_deref_mut() {
                 out.push_str(&value[last..f.start]);
                 let span = &value[f.start..f.end];
+                let fallback;
                 let normalized = if f.normalized.is_empty() {
-                    normalize::fallback(Some(f.kind), span)
+                    fallback = normalize::fallback(Some(f.kind), span);
+                    &fallback
                 } else {
-                    f.normalized.clone()
+                    &f.normalized
                 };
-                self.apply(Some(f.kind), span, &normalized, action, &mut out);
+                self.apply(Some(f.kind), span, normalized, action, out);
                 last = f.end;
             }
         }
-        if !changed {
-            return None;
+        if let Some(out) = out {
+            if changed {
+                out.push_str(&value[last..]);
+            } else {
+                out.truncate(mark);
+            }
         }
-        counts.changed += 1;
-        if !write {
-            return None;
+        if changed {
+            counts.changed += 1;
         }
-        out.push_str(&value[last..]);
-        Some(out)
+        changed
     }
 
     fn apply(
@@ -480,6 +543,93 @@ mod tests {
         );
     }
 
+    /// One person, one pseudonym: the column path (`normalize`) and the free-text path (the
+    /// detectors' `Finding::normalized`) agree on every spelling of one IIN, phone, e-mail and
+    /// handle.
+    #[test]
+    fn columns_and_free_text_give_one_pseudonym_per_value_whatever_the_spelling() {
+        let detectors = DetectorSet::builtin();
+        let ps = Pseudonymiser::new(&Key::from_bytes([9; 32]));
+        let whole = |k| {
+            plan(
+                ColumnKind::Value(k),
+                ColumnAction::Whole(Action::Pseudonymise),
+            )
+        };
+        let kinds = [Kind::Iin, Kind::Phone, Kind::Email, Kind::Messenger];
+        let mut plans: Vec<ColumnPlan> = kinds.iter().map(|k| whole(*k)).collect();
+        plans.push(plan(
+            ColumnKind::Text,
+            ColumnAction::Spans([Action::Pseudonymise; 7]),
+        ));
+        let text_column = plans.len() - 1;
+        let s = Scrubber::new(plans, &detectors, Some(&ps)).unwrap();
+        let cases: [(&str, &[&str], &[&str]); 4] = [
+            (
+                "ИИН",
+                &["871008401427", "8710 0840 1427", "871-008-401-427"],
+                &[" 871008401427 ", "'871008401427", "871008401427.0"],
+            ),
+            (
+                "тел.",
+                &[
+                    "+7 701 123 45 67",
+                    "8 (701) 123-45-67",
+                    "87011234567",
+                    "+77011234567",
+                    "8-701-123-45-67",
+                ],
+                &["7011234567", "tel:+77011234567"],
+            ),
+            (
+                "почта",
+                &[
+                    "Aigerim.K@Mail.RU",
+                    "aigerim.k@mail.ru",
+                    "AIGERIM.K@MAIL.RU",
+                ],
+                &["mailto:aigerim.k@mail.ru"],
+            ),
+            (
+                "telegram",
+                &["@Aigerim_K", "t.me/aigerim_k", "https://t.me/Aigerim_K"],
+                &["aigerim_k"],
+            ),
+        ];
+        for (column, (word, both, column_only)) in cases.iter().enumerate() {
+            let mut seen = std::collections::BTreeSet::new();
+            for v in *both {
+                let mut c = ColumnCounts::default();
+                let mut scratch = Scratch::default();
+                let p = s.scrub(column, v, 1, &mut scratch, &mut c).unwrap();
+                assert_eq!(c.unverified, 0, "{v}");
+                let text = format!("{word} {v} , спасибо");
+                let out = s
+                    .scrub(text_column, &text, 1, &mut scratch, &mut c)
+                    .unwrap_or_else(|| panic!("nothing found in {text:?}"));
+                assert_eq!(out, format!("{word} {p} , спасибо"), "{v}");
+                seen.insert(p);
+            }
+            for v in *column_only {
+                let mut c = ColumnCounts::default();
+                seen.insert(
+                    s.scrub(column, v, 1, &mut Scratch::default(), &mut c)
+                        .unwrap(),
+                );
+            }
+            assert_eq!(seen.len(), 1, "{word}: {seen:?}");
+        }
+        let edu = |v: &str| {
+            let mut c = ColumnCounts::default();
+            s.scrub(2, v, 1, &mut Scratch::default(), &mut c)
+        };
+        assert_eq!(
+            edu("A.Nurlan@School12.EDU.KZ"),
+            edu("a.nurlan@school12.edu.kz"),
+            "school mailboxes ignore case in columns as in text"
+        );
+    }
+
     #[test]
     fn invalid_values_in_an_identifier_column_are_still_scrubbed() {
         let (out, counts) = run(
@@ -579,6 +729,41 @@ mod tests {
         );
         assert_eq!(
             s.scrub_integer(2, "5", false, 1, &mut scratch, &mut c, true),
+            None
+        );
+    }
+
+    /// Issue 4: a `none` column was judged on its sample only, so a personal value after the
+    /// sample passed through.
+    #[test]
+    fn none_columns_are_searched_past_their_sample_unless_a_rule_keeps_them() {
+        let policy =
+            Policy::parse("[[column]]\nname = \"Статус\"\naction = \"keep\"\n", "p").unwrap();
+        let clean = vec!["сдано".to_string(), "не сдано".to_string()];
+        let planned = plan_columns(
+            &["Результат".into(), "Статус".into()],
+            &[clean.clone(), clean],
+            &Classifier::builtin(),
+            &DetectorSet::builtin(),
+            &policy,
+        );
+        let plans: Vec<ColumnPlan> = planned.into_iter().map(|(_, p)| p).collect();
+        assert_eq!(plans[0].kind, ColumnKind::NotPersonal);
+        assert!(matches!(plans[0].action, ColumnAction::Spans(_)));
+        assert_eq!(plans[1].action, ColumnAction::Whole(Action::Keep));
+        let detectors = DetectorSet::builtin();
+        let ps = Pseudonymiser::new(&Key::from_bytes([9; 32]));
+        let s = Scrubber::new(plans, &detectors, Some(&ps)).unwrap();
+        assert!(!s.passes_through(0) && s.passes_through(1));
+        let late = "сдано, ИИН 871008401427";
+        let mut c = ColumnCounts::default();
+        let out = s.scrub(0, late, 20_000, &mut Scratch::default(), &mut c);
+        let out = out.expect("the IIN is replaced");
+        assert!(out.starts_with("сдано, ИИН IIN-"), "{out}");
+        assert_eq!(c.found[&Kind::Iin], 1);
+        let mut c = ColumnCounts::default();
+        assert_eq!(
+            s.scrub(0, "сдано", 20_001, &mut Scratch::default(), &mut c),
             None
         );
     }

@@ -760,7 +760,10 @@ fn process_batch(
             .map_init(Scratch::default, |scratch, (chunk_index, chunk)| {
                 let mut bytes = Vec::new();
                 let mut counts = FileCounts::new(columns);
-                let mut changed: Vec<Option<Vec<u8>>> = Vec::new();
+                // New values of the record, encoded, end to end; `changed` holds their spans.
+                let mut new_bytes: Vec<u8> = Vec::new();
+                let mut new_value = String::new();
+                let mut changed: Vec<Option<Range<usize>>> = Vec::new();
                 for (k, record) in chunk.iter().enumerate() {
                     let number = first_record + (chunk_index * RECORDS_PER_TASK + k) as u64;
                     let fields = &batch.fields[record.fields.clone()];
@@ -777,6 +780,7 @@ fn process_batch(
                     }
                     counts.records += 1;
                     changed.clear();
+                    new_bytes.clear();
                     for (col, f) in fields.iter().enumerate() {
                         let col_counts = &mut counts.columns[col];
                         let raw = &view.buf[f.start..f.end];
@@ -790,20 +794,36 @@ fn process_batch(
                         }
                         let unquoted = unquote(raw);
                         let value = view.encoding.decode(&unquoted);
-                        if value.contains(char::REPLACEMENT_CHARACTER)
+                        // UTF-8 is decoded in place unless it is invalid (then lossily).
+                        if matches!(value, Cow::Owned(_))
                             && view.encoding != TextEncoding::Windows1251
-                            && std::str::from_utf8(&unquoted).is_err()
                         {
                             col_counts.undecodable += 1;
                         }
                         if writing {
-                            let new = scrubber.scrub(col, &value, number, scratch, col_counts);
-                            changed.push(new.map(|v| view.encoding.encode(&v).into_owned()));
+                            new_value.clear();
+                            let new = scrubber.scrub_into(
+                                col,
+                                &value,
+                                number,
+                                scratch,
+                                col_counts,
+                                &mut new_value,
+                            );
+                            changed.push(new.then(|| {
+                                let start = new_bytes.len();
+                                new_bytes.extend_from_slice(&view.encoding.encode(&new_value));
+                                start..new_bytes.len()
+                            }));
                         } else {
                             scrubber.examine(col, &value, number, scratch, col_counts);
                         }
                     }
                     if writing {
+                        let changed = Changed {
+                            spans: &changed,
+                            bytes: &new_bytes,
+                        };
                         write_record(&mut bytes, &view, record, fields, &changed, scrubber);
                     }
                 }
@@ -830,18 +850,25 @@ struct View<'a> {
     dialect: Dialect,
 }
 
+/// The new values of one record, encoded: `spans[i]` is field `i`'s in `bytes`, `None` when
+/// the field is written as read.
+struct Changed<'a> {
+    spans: &'a [Option<Range<usize>>],
+    bytes: &'a [u8],
+}
+
 /// Writes one record: as read when nothing changed and nothing is dropped, else field by field.
 fn write_record(
     out: &mut Vec<u8>,
     view: &View,
     record: &RawRecord,
     fields: &[FieldSpan],
-    changed: &[Option<Vec<u8>>],
+    changed: &Changed,
     scrubber: &Scrubber,
 ) {
     let buf = view.buf;
     let drops = (0..fields.len()).any(|i| scrubber.drops(i));
-    if !drops && changed.iter().all(Option::is_none) {
+    if !drops && changed.spans.iter().all(Option::is_none) {
         out.extend_from_slice(&buf[record.start..record.end]);
         return;
     }
@@ -855,8 +882,8 @@ fn write_record(
             out.push(dialect.delimiter);
         }
         first = false;
-        match &changed[i] {
-            Some(value) => write_field(out, value, f.quoted, dialect),
+        match &changed.spans[i] {
+            Some(span) => write_field(out, &changed.bytes[span.clone()], f.quoted, dialect),
             None => out.extend_from_slice(&buf[f.start..f.end]),
         }
     }

@@ -3,7 +3,9 @@
 //! The output keeps what a reader of the file relies on (after arrow-rs `parquet-rewrite`):
 //! - the Arrow schema (field names, types, nullability, metadata) minus dropped columns;
 //! - the row groups: each input row group becomes one output row group with the same rows in
-//!   the same order;
+//!   the same order, except that an output row group is closed once it holds
+//!   [`MAX_GROUP_BYTES`] of encoded data (at the end of a batch), so memory stays bounded
+//!   however large the input's row groups are;
 //! - each column's compression codec, and the file's key-value metadata (the `ARROW:schema`
 //!   entry is written afresh by the writer).
 //!
@@ -11,16 +13,21 @@
 //!
 //! | type | how values are judged and changed |
 //! |---|---|
-//! | `Utf8`, `LargeUtf8`, `Utf8View` | as CSV values; `null` writes an empty string, nulls stay null |
+//! | `Utf8`, `LargeUtf8`, `Utf8View` | as CSV values; nulls stay null; `null` writes a null (an empty string where the schema forbids nulls) |
 //! | `Dictionary(_, Utf8)` | the dictionary's distinct values are scrubbed (counted once each), keys kept |
-//! | `Int64`, `UInt64` | written in decimal and judged as text (an IIN that lost its leading zero is 11 digits); `pseudonymise` writes an integer pseudonym that no identifier can equal, `redact`/`mask`/`null` write a null |
-//! | anything else (floats, dates, booleans, `Int32`, nested) | not searched: kept, or dropped by a rule. A header that names a personal kind over such a column is an error, so it is never kept silently |
+//! | `Int64`, `UInt64` | written in decimal and judged as text (an IIN that lost its leading zero is 11 digits); `pseudonymise` writes an integer pseudonym that no identifier can equal, `redact`/`mask`/`null` write a null. A column classified `none` is not searched past its sample: a number column's type says what it holds, and one id or amount in ten passes the IIN check digit by chance |
+//! | anything else (floats, dates, booleans, `Int32`, nested) | not searched: kept, or dropped by a rule (an `Int32` cannot hold a 12-digit IIN nor a 10- or 11-digit phone). A header that names a personal kind over such a column is an error, so it is never kept silently |
 //!
 //! Untouched columns are passed on as the same Arrow arrays (no copy); Parquet's own encoding
 //! of the pages is redone by the writer, so the file's bytes differ while its values do not.
 //!
+//! Processing: a thread reads and decodes batches one ahead; each batch is scrubbed in slices on
+//! the rayon pool while the previous one is encoded there, column by column in parallel; column
+//! chunks are appended in schema order, so the output is the same whatever `--threads` is.
+//!
 //! What this module is not: it decides nothing about values (see `scrub`).
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::sync::Arc;
 use std::time::Instant;
@@ -37,11 +44,17 @@ use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
+use parquet::arrow::arrow_writer::{
+    ArrowColumnChunk, ArrowColumnWriter, ArrowLeafColumn, ArrowRowGroupWriterFactory,
+    compute_leaves,
+};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
 use rayon::prelude::*;
 
-use super::{AtomicOutput, Compression, FileJob, Pipeline};
+use super::{AtomicOutput, Compression, FileJob, FinishWrite, Pipeline};
+use crate::action::Action;
 use crate::classify::{ColumnClass, ColumnKind};
 use crate::policy::{ColumnAction, ColumnPlan};
 use crate::report::{ColumnCounts, ColumnReport, FileCounts, FileReport, FormatReport};
@@ -191,12 +204,21 @@ impl OpenParquet {
             pipeline.policy,
         );
         for (i, (class, plan)) in planned.iter_mut().enumerate() {
+            // `scrub` searches `none` columns past their sample; a number column is not: its
+            // type says what it holds, and in an id or amount column one number in ten passes
+            // the IIN check digit by chance, which would break joins and sums.
+            if self.types[i] != ValueType::Text
+                && plan.kind == ColumnKind::NotPersonal
+                && plan.rule.is_none()
+            {
+                plan.action = ColumnAction::Whole(Action::Keep);
+            }
             if self.types[i] != ValueType::Opaque {
                 continue;
             }
             let leaves_alone = matches!(
                 plan.action,
-                ColumnAction::Whole(crate::action::Action::Keep | crate::action::Action::Drop)
+                ColumnAction::Whole(Action::Keep | Action::Drop)
             );
             if plan.kind != ColumnKind::NotPersonal && !leaves_alone {
                 bail!(
@@ -315,16 +337,17 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
         .filter(|i| !scrubber.drops(*i))
         .collect();
     let out_schema: SchemaRef = Arc::new(open.schema.project(&kept)?);
+    let cannot_write = |path: &std::path::Path| format!("cannot write {}", path.display());
 
     let mut sink = match output {
         Some(path) => {
             let mut atomic = AtomicOutput::create(path, Compression::None)?;
-            let writer = ArrowWriter::try_new(
+            let writer = ParallelWriter::new(
                 atomic.take_writer(),
                 out_schema.clone(),
-                Some(open.writer_properties()),
+                open.writer_properties(),
             )
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(|| cannot_write(path))?;
             Some((atomic, writer))
         }
         None => None,
@@ -339,67 +362,53 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
     );
     let mut totals = FileCounts::new(open.headers.len());
     let mut first_record = 1u64;
-    'groups: for rg in 0..open.row_groups() {
-        let reader = open.reader(Some(rg), pipeline.batch_records)?;
-        for batch in reader {
-            let mut batch =
-                batch.with_context(|| format!("cannot read {}", job.input.display()))?;
-            let left = limit - (first_record - 1);
-            if (batch.num_rows() as u64) > left {
-                batch = batch.slice(0, left as usize);
-            }
-            let writing = sink.is_some();
-            let results: Vec<Result<(Option<RecordBatch>, FileCounts)>> =
-                pipeline.pool.install(|| {
-                    let slices: Vec<(usize, RecordBatch)> = (0..batch.num_rows())
-                        .step_by(ROWS_PER_TASK)
-                        .map(|off| {
-                            (
-                                off,
-                                batch.slice(off, ROWS_PER_TASK.min(batch.num_rows() - off)),
-                            )
-                        })
-                        .collect();
-                    slices
-                        .into_par_iter()
-                        .map_init(Scratch::default, |scratch, (off, slice)| {
-                            scrub_slice(
-                                &slice,
-                                first_record + off as u64,
-                                &open.types,
-                                &scrubber,
-                                &kept,
-                                &out_schema,
-                                scratch,
-                                writing,
-                            )
-                            .with_context(|| job.input.display().to_string())
-                        })
-                        .collect()
+    let slices = Slicer {
+        types: &open.types,
+        scrubber: &scrubber,
+        kept: &kept,
+        out_schema: &out_schema,
+        writing: sink.is_some(),
+        job,
+    };
+    // Scrubbed batches not yet encoded: batch i is encoded while batch i + 1 is scrubbed.
+    let mut pending: Vec<RecordBatch> = Vec::new();
+    open.for_each_read(job, pipeline.batch_records, limit, |read| {
+        match read {
+            Read::Batch(batch) => {
+                let (encoded, scrubbed) = pipeline.pool.install(|| {
+                    rayon::join(
+                        || match sink.as_mut() {
+                            Some((_, w)) => w.write(&std::mem::take(&mut pending)),
+                            None => Ok(()),
+                        },
+                        || slices.scrub(&batch, first_record),
+                    )
                 });
-            for r in results {
-                let (out, counts) = r?;
-                if let (Some((_, writer)), Some(out)) = (sink.as_mut(), out) {
-                    writer.write(&out)?;
-                }
+                encoded?;
+                let (out, counts) = scrubbed?;
+                pending = out;
                 totals += &counts;
+                first_record += batch.num_rows() as u64;
+                progress.inc(batch.num_rows() as u64);
             }
-            first_record += batch.num_rows() as u64;
-            progress.inc(batch.num_rows() as u64);
-            if first_record > limit {
-                break 'groups;
+            Read::GroupEnd => {
+                if let Some((_, w)) = sink.as_mut() {
+                    pipeline.pool.install(|| {
+                        w.write(&std::mem::take(&mut pending))?;
+                        w.end_group()
+                    })?;
+                }
             }
         }
-        if let Some((_, writer)) = sink.as_mut() {
-            writer.flush()?;
-        }
-    }
+        Ok(())
+    })?;
     progress.finish_and_clear();
     if let Some((atomic, writer)) = sink {
         let path = output.expect("sink has a path");
-        let inner = writer
-            .into_inner()
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let inner = pipeline
+            .pool
+            .install(|| writer.finish())
+            .with_context(|| cannot_write(path))?;
         atomic.commit_with(inner)?;
     }
     let columns = planned
@@ -427,6 +436,223 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
     })
 }
 
+/// What the reading thread hands on, in file order.
+enum Read {
+    Batch(RecordBatch),
+    /// The end of an input row group: the output closes its row group too.
+    GroupEnd,
+}
+
+impl OpenParquet {
+    /// Reads the row groups' batches, `limit` records in all, on a thread of its own and hands
+    /// them to `each` in order: decoding overlaps with scrubbing and encoding, and at most two
+    /// batches wait in memory.
+    fn for_each_read(
+        &self,
+        job: &FileJob,
+        batch_records: usize,
+        limit: u64,
+        mut each: impl FnMut(Read) -> Result<()>,
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Read>>(2);
+            scope.spawn(move || {
+                let mut left = limit;
+                for rg in 0..self.row_groups() {
+                    if left == 0 {
+                        break;
+                    }
+                    let reader = match self.reader(Some(rg), batch_records) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    for batch in reader {
+                        let batch = match batch {
+                            Ok(b) => b,
+                            Err(e) => {
+                                let _ = tx.send(Err(e.into()));
+                                return;
+                            }
+                        };
+                        let n = (batch.num_rows() as u64).min(left);
+                        left -= n;
+                        // A closed channel: the consumer stopped on an error.
+                        if tx
+                            .send(Ok(Read::Batch(batch.slice(0, n as usize))))
+                            .is_err()
+                        {
+                            return;
+                        }
+                        if left == 0 {
+                            break;
+                        }
+                    }
+                    if tx.send(Ok(Read::GroupEnd)).is_err() {
+                        return;
+                    }
+                }
+            });
+            for read in rx {
+                each(read.with_context(|| format!("cannot read {}", job.input.display()))?)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Encoded bytes of an output row group above which it is closed after the batch being
+/// written, whatever the size of the input's row group: the writer holds one row group, so
+/// memory stays bounded by this and the batch size.
+const MAX_GROUP_BYTES: usize = 64 << 20;
+
+/// A Parquet writer that encodes the columns of a row group in parallel (one column writer per
+/// leaf, on the rayon pool it is called from) and appends them in schema order: the bytes are
+/// those `ArrowWriter` writes, whatever the number of threads.
+struct ParallelWriter {
+    file: SerializedFileWriter<Box<dyn FinishWrite>>,
+    factory: ArrowRowGroupWriterFactory,
+    schema: SchemaRef,
+    /// The column writers of the row group in progress.
+    group: Option<Vec<ArrowColumnWriter>>,
+    /// [`MAX_GROUP_BYTES`], smaller in tests.
+    max_group_bytes: usize,
+}
+
+impl ParallelWriter {
+    fn new(
+        out: Box<dyn FinishWrite>,
+        schema: SchemaRef,
+        props: WriterProperties,
+    ) -> Result<ParallelWriter> {
+        // `ArrowWriter` converts the schema and records it as `ARROW:schema`, then lends its
+        // file writer and column writer factory.
+        let (file, factory) =
+            ArrowWriter::try_new(out, schema.clone(), Some(props))?.into_serialized_writer()?;
+        Ok(ParallelWriter {
+            file,
+            factory,
+            schema,
+            group: None,
+            max_group_bytes: MAX_GROUP_BYTES,
+        })
+    }
+
+    /// Encodes `batches`, in order, into the row group in progress; closes it when it has grown
+    /// past [`MAX_GROUP_BYTES`].
+    fn write(&mut self, batches: &[RecordBatch]) -> Result<()> {
+        if batches.is_empty() {
+            return Ok(());
+        }
+        let group = match &mut self.group {
+            Some(g) => g,
+            slot => slot.insert(
+                self.factory
+                    .create_column_writers(self.file.flushed_row_groups().len())?,
+            ),
+        };
+        let mut leaves: Vec<Vec<ArrowLeafColumn>> = (0..group.len())
+            .map(|_| Vec::with_capacity(batches.len()))
+            .collect();
+        for batch in batches {
+            let mut slot = 0;
+            for (field, column) in self.schema.fields().iter().zip(batch.columns()) {
+                for leaf in compute_leaves(field, column)? {
+                    leaves[slot].push(leaf);
+                    slot += 1;
+                }
+            }
+        }
+        group
+            .par_iter_mut()
+            .zip(leaves.into_par_iter())
+            .try_for_each(|(writer, leaves)| leaves.iter().try_for_each(|l| writer.write(l)))?;
+        let buffered: usize = group.iter().map(|w| w.get_estimated_total_bytes()).sum();
+        if buffered >= self.max_group_bytes {
+            self.end_group()?;
+        }
+        Ok(())
+    }
+
+    /// Closes the row group in progress, if any, and writes it out.
+    fn end_group(&mut self) -> Result<()> {
+        let Some(group) = self.group.take() else {
+            return Ok(());
+        };
+        let chunks: Vec<ArrowColumnChunk> = group
+            .into_par_iter()
+            .map(ArrowColumnWriter::close)
+            .collect::<Result<_, _>>()?;
+        let mut row_group = self.file.next_row_group()?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut row_group)?;
+        }
+        row_group.close()?;
+        Ok(())
+    }
+
+    /// Writes the last row group and the footer; returns the stream for the atomic rename.
+    fn finish(mut self) -> Result<Box<dyn FinishWrite>> {
+        self.end_group()?;
+        Ok(self.file.into_inner()?)
+    }
+}
+
+/// Scrubs batches slice by slice on the rayon pool.
+struct Slicer<'a> {
+    types: &'a [ValueType],
+    scrubber: &'a Scrubber<'a>,
+    kept: &'a [usize],
+    out_schema: &'a SchemaRef,
+    writing: bool,
+    job: &'a FileJob,
+}
+
+impl Slicer<'_> {
+    /// The batch's slices scrubbed in parallel, in order (none without `writing`), and counts.
+    fn scrub(
+        &self,
+        batch: &RecordBatch,
+        first_record: u64,
+    ) -> Result<(Vec<RecordBatch>, FileCounts)> {
+        let slices: Vec<(usize, RecordBatch)> = (0..batch.num_rows())
+            .step_by(ROWS_PER_TASK)
+            .map(|off| {
+                (
+                    off,
+                    batch.slice(off, ROWS_PER_TASK.min(batch.num_rows() - off)),
+                )
+            })
+            .collect();
+        let results: Vec<Result<(Option<RecordBatch>, FileCounts)>> = slices
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, (off, slice)| {
+                scrub_slice(
+                    &slice,
+                    first_record + off as u64,
+                    self.types,
+                    self.scrubber,
+                    self.kept,
+                    self.out_schema,
+                    scratch,
+                    self.writing,
+                )
+                .with_context(|| self.job.input.display().to_string())
+            })
+            .collect();
+        let mut out = Vec::with_capacity(results.len());
+        let mut totals = FileCounts::new(self.types.len());
+        for r in results {
+            let (batch, counts) = r?;
+            out.extend(batch);
+            totals += &counts;
+        }
+        Ok((out, totals))
+    }
+}
+
 /// Scrubs (or, without `writing`, examines) the rows of one slice; returns the output batch.
 #[allow(clippy::too_many_arguments)]
 fn scrub_slice(
@@ -442,6 +668,7 @@ fn scrub_slice(
     let mut counts = FileCounts::new(types.len());
     counts.records = slice.num_rows() as u64;
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(kept.len());
+    let schema = slice.schema();
     for (i, array) in slice.columns().iter().enumerate() {
         let c = &mut counts.columns[i];
         let new = if types[i] == ValueType::Opaque || scrubber.passes_through(i) {
@@ -449,16 +676,14 @@ fn scrub_slice(
             c.empty += array.null_count() as u64;
             None
         } else {
-            scrub_array(
-                array,
-                i,
-                types[i],
-                first_record,
-                scrubber,
-                scratch,
-                c,
-                writing,
-            )
+            let column = Column {
+                index: i,
+                ty: types[i],
+                // `null` writes a null where the schema allows one, as in a CSV an empty value.
+                nulls: schema.field(i).is_nullable()
+                    && scrubber.plans()[i].action == ColumnAction::Whole(Action::Null),
+            };
+            scrub_array(array, &column, first_record, scrubber, scratch, c, writing)
         };
         if writing && kept.contains(&i) {
             columns.push(new.unwrap_or_else(|| array.clone()));
@@ -475,12 +700,19 @@ fn scrub_slice(
     Ok((Some(batch), counts))
 }
 
-/// A new array when some value changed, `None` when the array is kept as it is.
-#[allow(clippy::too_many_arguments)]
+/// A column being scrubbed.
+struct Column {
+    index: usize,
+    ty: ValueType,
+    /// Changed values become nulls (the `null` action on a nullable column).
+    nulls: bool,
+}
+
+/// A new array when some value changed, `None` when the array is kept as it is. Nulls stay
+/// nulls; values are read in place, and only changed ones are allocated.
 fn scrub_array(
     array: &ArrayRef,
-    column: usize,
-    ty: ValueType,
+    column: &Column,
     first_record: u64,
     scrubber: &Scrubber,
     scratch: &mut Scratch,
@@ -489,11 +721,9 @@ fn scrub_array(
 ) -> Option<ArrayRef> {
     if let Some(dict) = array.as_any_dictionary_opt() {
         // Distinct values once; the keys say which record holds which.
-        let values = dict.values();
         let new = scrub_array(
-            values,
+            dict.values(),
             column,
-            ty,
             first_record,
             scrubber,
             scratch,
@@ -502,53 +732,88 @@ fn scrub_array(
         )?;
         return Some(dict.with_values(new));
     }
-    let values = texts(array.as_ref());
-    match ty {
-        ValueType::Text => {
-            let mut changed = false;
-            let mut out: Vec<Option<String>> = Vec::new();
-            for (k, v) in values.iter().enumerate() {
-                let record = first_record + k as u64;
-                let new = match v {
-                    None => {
-                        counts.values += 1;
-                        counts.empty += 1;
-                        None
-                    }
-                    Some(v) if writing => scrubber.scrub(column, v, record, scratch, counts),
-                    Some(v) => {
-                        scrubber.examine(column, v, record, scratch, counts);
-                        None
-                    }
-                };
-                changed |= new.is_some();
-                out.push(new.or_else(|| v.clone()));
+    let text = |values: &mut dyn Iterator<Item = Option<&str>>,
+                scratch: &mut Scratch,
+                counts: &mut ColumnCounts| {
+        let mut changes: Vec<(usize, Option<String>)> = Vec::new();
+        for (k, v) in values.enumerate() {
+            let Some(v) = v else {
+                counts.values += 1;
+                counts.empty += 1;
+                continue;
+            };
+            let record = first_record + k as u64;
+            if writing {
+                if let Some(new) = scrubber.scrub(column.index, v, record, scratch, counts) {
+                    changes.push((k, (!column.nulls).then_some(new)));
+                }
+            } else {
+                scrubber.examine(column.index, v, record, scratch, counts);
             }
-            if !changed {
+        }
+        changes
+    };
+    match column.ty {
+        ValueType::Text => {
+            let array = array.as_ref();
+            let changes = match array.data_type() {
+                DataType::Utf8 => text(&mut array.as_string::<i32>().iter(), scratch, counts),
+                DataType::LargeUtf8 => text(&mut array.as_string::<i64>().iter(), scratch, counts),
+                DataType::Utf8View => text(&mut array.as_string_view().iter(), scratch, counts),
+                _ => return None,
+            };
+            if changes.is_empty() {
                 return None;
             }
             Some(match array.data_type() {
-                DataType::LargeUtf8 => Arc::new(LargeStringArray::from(out)) as ArrayRef,
-                DataType::Utf8View => Arc::new(StringViewArray::from(out)),
-                _ => Arc::new(StringArray::from(out)),
+                DataType::LargeUtf8 => Arc::new(with_changes::<LargeStringArray>(
+                    array.as_string::<i64>().iter(),
+                    &changes,
+                )) as ArrayRef,
+                DataType::Utf8View => Arc::new(with_changes::<StringViewArray>(
+                    array.as_string_view().iter(),
+                    &changes,
+                )),
+                _ => Arc::new(with_changes::<StringArray>(
+                    array.as_string::<i32>().iter(),
+                    &changes,
+                )),
             })
         }
         ValueType::Integer { unsigned } => {
             let mut changes: Vec<(usize, IntegerChange)> = Vec::new();
-            for (k, v) in values.iter().enumerate() {
-                match v {
-                    None => {
-                        counts.values += 1;
-                        counts.empty += 1;
-                    }
-                    Some(v) => {
-                        let record = first_record + k as u64;
-                        let change = scrubber
-                            .scrub_integer(column, v, unsigned, record, scratch, counts, writing);
-                        if let Some(c) = change {
-                            changes.push((k, c));
-                        }
-                    }
+            let mut decimal = String::with_capacity(20);
+            let mut each = |k: usize, v: Option<&dyn std::fmt::Display>| {
+                let Some(v) = v else {
+                    counts.values += 1;
+                    counts.empty += 1;
+                    return;
+                };
+                decimal.clear();
+                let _ = write!(decimal, "{v}");
+                let record = first_record + k as u64;
+                let change = scrubber.scrub_integer(
+                    column.index,
+                    &decimal,
+                    unsigned,
+                    record,
+                    scratch,
+                    counts,
+                    writing,
+                );
+                if let Some(c) = change {
+                    changes.push((k, c));
+                }
+            };
+            if unsigned {
+                let values = array.as_primitive::<UInt64Type>();
+                for (k, v) in values.iter().enumerate() {
+                    each(k, v.as_ref().map(|v| v as &dyn std::fmt::Display));
+                }
+            } else {
+                let values = array.as_primitive::<Int64Type>();
+                for (k, v) in values.iter().enumerate() {
+                    each(k, v.as_ref().map(|v| v as &dyn std::fmt::Display));
                 }
             }
             if changes.is_empty() || !writing {
@@ -577,5 +842,246 @@ fn scrub_array(
             })
         }
         ValueType::Opaque => None,
+    }
+}
+
+/// A string array of `values` with the `changes` (sorted by index) put in.
+fn with_changes<'a, A: FromIterator<Option<&'a str>>>(
+    values: impl Iterator<Item = Option<&'a str>>,
+    changes: &'a [(usize, Option<String>)],
+) -> A {
+    let mut next = changes.iter().peekable();
+    values
+        .enumerate()
+        .map(|(k, v)| match next.next_if(|(i, _)| *i == k) {
+            Some((_, new)) => new.as_deref(),
+            None => v,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use arrow_array::{DictionaryArray, types::Int32Type};
+    use arrow_schema::{Field, Schema};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReader;
+
+    use super::*;
+    use crate::classify::Classifier;
+    use crate::detect::DetectorSet;
+    use crate::io::FileFormat;
+    use crate::key::Key;
+    use crate::policy::Policy;
+    use crate::pseudonym::Pseudonymiser;
+
+    fn scrub_with(input: &Path, output: &Path, policy: &Policy, threads: usize) -> FileReport {
+        let classifier = Classifier::builtin();
+        let detectors = DetectorSet::builtin();
+        let ps = Pseudonymiser::new(&Key::from_bytes([5; 32]));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let pipeline = Pipeline {
+            classifier: &classifier,
+            detectors: &detectors,
+            policy,
+            pseudonymiser: Some(&ps),
+            pool: &pool,
+            batch_records: 2,
+            max_records: None,
+            progress: false,
+            verbose: false,
+        };
+        let job = FileJob {
+            input: input.to_path_buf(),
+            output: Some(output.to_path_buf()),
+            format: FileFormat::of(input).unwrap(),
+        };
+        scrub_file(&job, &pipeline).unwrap()
+    }
+
+    fn read_back(path: &Path) -> RecordBatch {
+        let file = File::open(path).unwrap();
+        let mut batches: Vec<RecordBatch> = ParquetRecordBatchReader::try_new(file, 1024)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(batches.len(), 1, "one batch of at most 1024 rows");
+        batches.remove(0)
+    }
+
+    fn nulls(batch: &RecordBatch, name: &str) -> Vec<bool> {
+        let c = batch.column_by_name(name).unwrap();
+        (0..c.len()).map(|i| c.is_null(i)).collect()
+    }
+
+    /// Issue 4: nulls of string columns must stay nulls (value identity), and the `null`
+    /// action writes nulls where the schema allows them.
+    #[test]
+    fn nulls_stay_null_in_every_string_type_and_null_writes_nulls() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.parquet");
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("ФИО", DataType::Utf8, true),
+            Field::new("Телефон", DataType::LargeUtf8, true),
+            Field::new("Комментарий", DataType::Utf8View, true),
+            Field::new(
+                "Курс",
+                DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                true,
+            ),
+            Field::new("Email", DataType::Utf8, true),
+            Field::new("Итог", DataType::Utf8, true),
+        ]));
+        let course: DictionaryArray<Int32Type> =
+            vec![Some("Алгебра"), None, Some("Алгебра"), Some("Физика")]
+                .into_iter()
+                .collect();
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(StringArray::from(vec![
+                Some("Жумабекова Айгерим"),
+                None,
+                Some("Ахметов Нурлан"),
+                None,
+            ])),
+            Arc::new(LargeStringArray::from(vec![
+                None,
+                Some("+7 701 123 45 67"),
+                None,
+                Some("8 (702) 555-44-12"),
+            ])),
+            Arc::new(StringViewArray::from(vec![
+                Some("перезвонить 8 701 123 45 67"),
+                None,
+                Some("всё хорошо"),
+                None,
+            ])),
+            Arc::new(course),
+            Arc::new(StringArray::from(vec![
+                Some("aigerim.k@mail.ru"),
+                None,
+                Some("nurlan@inbox.ru"),
+                Some(""),
+            ])),
+            Arc::new(StringArray::from(vec![None, Some("сдано"), None, Some("")])),
+        ];
+        let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+        let mut w = ArrowWriter::try_new(File::create(&input).unwrap(), schema, None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+
+        let policy =
+            Policy::parse("[[column]]\nname = \"Email\"\naction = \"null\"\n", "p").unwrap();
+        let output = dir.path().join("out.parquet");
+        scrub_with(&input, &output, &policy, 2);
+        let out = read_back(&output);
+        for name in ["ФИО", "Телефон", "Комментарий", "Курс", "Итог"] {
+            assert_eq!(nulls(&out, name), nulls(&batch, name), "{name}");
+        }
+        assert_eq!(
+            nulls(&out, "Email"),
+            [true, true, true, false],
+            "null, kept empty"
+        );
+        let names = out.column_by_name("ФИО").unwrap().as_string::<i32>();
+        assert!(names.value(0).starts_with("NAME-"));
+        let phones = out.column_by_name("Телефон").unwrap().as_string::<i64>();
+        assert!(phones.value(1).starts_with("PHONE-"));
+        let comments = out.column_by_name("Комментарий").unwrap().as_string_view();
+        assert!(comments.value(0).starts_with("перезвонить PHONE-"));
+        assert_eq!(comments.value(2), "всё хорошо");
+    }
+
+    fn batches(rows: usize) -> (SchemaRef, Vec<RecordBatch>) {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int64, false),
+            Field::new("text", DataType::Utf8, true),
+        ]));
+        let batches = (0..rows)
+            .step_by(100)
+            .map(|start| {
+                let ids = Int64Array::from_iter_values((start..start + 100).map(|i| i as i64));
+                let texts = StringArray::from_iter(
+                    (start..start + 100).map(|i| (i % 7 != 0).then(|| format!("value {i}"))),
+                );
+                RecordBatch::try_new(schema.clone(), vec![Arc::new(ids), Arc::new(texts)]).unwrap()
+            })
+            .collect();
+        (schema, batches)
+    }
+
+    fn write_parallel(
+        path: &Path,
+        schema: &SchemaRef,
+        batches: &[RecordBatch],
+        threads: usize,
+        max_group_bytes: usize,
+    ) -> Vec<i64> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let out = Box::new(std::io::BufWriter::new(File::create(path).unwrap()));
+        let mut w = ParallelWriter::new(out, schema.clone(), WriterProperties::default()).unwrap();
+        w.max_group_bytes = max_group_bytes;
+        pool.install(|| {
+            for pair in batches.chunks(2) {
+                w.write(pair).unwrap();
+            }
+            w.finish().unwrap().finish().unwrap();
+        });
+        let meta =
+            ArrowReaderMetadata::load(&File::open(path).unwrap(), Default::default()).unwrap();
+        meta.metadata()
+            .row_groups()
+            .iter()
+            .map(|rg| rg.num_rows())
+            .collect()
+    }
+
+    #[test]
+    fn parallel_encoding_writes_what_arrow_writer_writes_whatever_the_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let (schema, batches) = batches(1000);
+        let reference = dir.path().join("reference.parquet");
+        let mut w =
+            ArrowWriter::try_new(File::create(&reference).unwrap(), schema.clone(), None).unwrap();
+        for b in &batches {
+            w.write(b).unwrap();
+        }
+        w.close().unwrap();
+        let expected = std::fs::read(&reference).unwrap();
+        for threads in [1, 2, 3] {
+            let path = dir.path().join(format!("t{threads}.parquet"));
+            assert_eq!(
+                write_parallel(&path, &schema, &batches, threads, MAX_GROUP_BYTES),
+                [1000]
+            );
+            assert!(
+                std::fs::read(&path).unwrap() == expected,
+                "{threads} threads"
+            );
+        }
+    }
+
+    #[test]
+    fn row_groups_are_closed_when_they_grow_past_the_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let (schema, batches) = batches(1000);
+        let one = dir.path().join("one.parquet");
+        let two = dir.path().join("two.parquet");
+        let groups = write_parallel(&one, &schema, &batches, 1, 1);
+        assert_eq!(groups, [200; 5], "closed after every write of two batches");
+        assert_eq!(write_parallel(&two, &schema, &batches, 2, 1), groups);
+        assert!(std::fs::read(&one).unwrap() == std::fs::read(&two).unwrap());
+        let file = File::open(&one).unwrap();
+        let read: Vec<RecordBatch> = ParquetRecordBatchReader::try_new(file, 100)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(read, batches);
     }
 }
