@@ -275,6 +275,9 @@ fn cyrillic_skel(c: char) -> &'static [u8] {
 
 /// Folds one word (letters, maybe combining marks, hyphens) into `out`: see the module doc.
 pub fn fold_into(word: &str, out: &mut String) {
+    if fold_ru_into(word, out) {
+        return;
+    }
     let cyr = word.chars().any(is_cyrillic);
     for c in word.chars() {
         let c = if cyr { homoglyph(c).unwrap_or(c) } else { c };
@@ -291,6 +294,34 @@ pub fn fold_into(word: &str, out: &mut String) {
             },
         }
     }
+}
+
+/// [`fold_into`] for a Russian word in any case (hyphens allowed), the common case, from its
+/// bytes; false, with `out` as it was, if the word is anything else.
+fn fold_ru_into(word: &str, out: &mut String) -> bool {
+    let b = word.as_bytes();
+    let len = out.len();
+    let mut i = 0;
+    while i < b.len() {
+        let cp = match (b[i], b.get(i + 1).copied().unwrap_or(0)) {
+            (b'-', _) => {
+                out.push('-');
+                i += 1;
+                continue;
+            }
+            (0xD1, 0x91) | (0xD0, 0x81) => 0x435, // ё, Ё → е
+            (0xD0, c @ 0xB0..=0xBF) => 0x430 + u32::from(c - 0xB0), // а..п
+            (0xD1, c @ 0x80..=0x8F) => 0x440 + u32::from(c - 0x80), // р..я
+            (0xD0, c @ 0x90..=0xAF) => 0x430 + u32::from(c - 0x90), // А..Я
+            _ => {
+                out.truncate(len);
+                return false;
+            }
+        };
+        out.push(char::from_u32(cp).expect("Cyrillic letter"));
+        i += 2;
+    }
+    true
 }
 
 /// A hash of the word's folded form ([`fold_into`]): exact but for case, Kazakh look-alikes and
@@ -674,6 +705,9 @@ mod tests {
         ] {
             let general = skeleton(&format!("{w}\u{300}"));
             assert_eq!(skeleton(w), general, "{w}");
+        }
+        for w in [alphabet.as_str(), "Иванов-Петров", "ЁЛКИН"] {
+            assert_eq!(folded(w), folded(&format!("{w}\u{300}")), "{w}");
         }
         assert_eq!(
             skeleton("Борис").unwrap().hash(),

@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 
 pub use column::ColumnVerdict;
 
-use super::{Detector, Finding, Kind, context};
+use super::{Detector, Finding, Kind};
 use dict::Dictionary;
 use fold::{exact_hash, fold_into, is_name_char, skeleton};
 use morph::{Analysis, GIVEN, PARTICLE, PATRONYMIC, SHAPED, SURNAME};
@@ -285,6 +285,11 @@ fn scan(text: &str, out: &mut Vec<Token>) {
     let mut i = 0;
     while i < n {
         let b = bytes[i];
+        // а..п, the most frequent letters, then р..я: lower case, two bytes.
+        if (b == 0xD0 && bytes.get(i + 1).is_some_and(|&c| c >= 0xB0)) || b == 0xD1 {
+            i += 2;
+            continue;
+        }
         if !MAY_START_CAPITAL[b as usize] {
             i += 1;
             continue;
@@ -387,6 +392,12 @@ fn word_end(text: &str, start: usize) -> usize {
             _ => break,
         }
     }
+    // Most words end at a space or a punctuation mark.
+    match bytes.get(end) {
+        None => return end,
+        Some(&b) if b < 0x80 && b != b'-' && b != b'?' => return end,
+        _ => {}
+    }
     let mut it = text[end..].char_indices().peekable();
     let base = end;
     while let Some((off, c)) = it.next() {
@@ -422,15 +433,13 @@ fn cue_right_before(text: &str, pos: usize, c: &Context) -> bool {
     let head = text[..pos].trim_end_matches(|ch: char| {
         ch.is_whitespace() || matches!(ch, ':' | ',' | ';' | '-' | '—' | '–' | '"' | '«' | '(')
     });
-    let w = context::window_before(head, head.len(), 32);
-    c.cues_before.find_in(w).is_some_and(|(_, e)| e == w.len())
+    c.cue_right_before.ends(head, 32)
 }
 
 /// An organisation word right before `pos` (им. Абая, ул. Сатпаева, ТОО «Нурлан»).
 fn org_right_before(text: &str, pos: usize, c: &Context) -> bool {
     let head = text[..pos].trim_end_matches(|ch: char| ch.is_whitespace() || "«\"'“(".contains(ch));
-    let w = context::window_before(head, head.len(), c.org_before_window);
-    c.org_before.find_in(w).is_some_and(|(_, e)| e == w.len())
+    c.org_before.ends(head, c.org_before_window)
 }
 
 /// An organisation word right after `pos` (Абай атындағы, Назарбаев Университет).
@@ -440,7 +449,7 @@ fn org_right_after(text: &str, pos: usize, c: &Context) -> bool {
     let word_end = tail
         .find(|ch: char| !(ch.is_alphanumeric() || ch == '-'))
         .unwrap_or(tail.len());
-    word_end > 0 && c.org_after.occurs_in(&tail[..word_end])
+    word_end > 0 && c.org_after.has_part(&tail[..word_end])
 }
 
 /// The gap between two tokens of one name: spaces only (none after an initial's dot).
@@ -460,6 +469,43 @@ fn particle_after(text: &str, end: usize, d: &Dictionary) -> Option<usize> {
         return None;
     }
     let start = end + skip;
+    // Only a word whose skeleton can start with u, k or a lost letter (see `morph::may_be_particle`).
+    let first = text[start..].chars().next()?;
+    if !matches!(
+        first,
+        'у' | 'У'
+            | 'ұ'
+            | 'Ұ'
+            | 'ү'
+            | 'Ү'
+            | 'ў'
+            | 'Ў'
+            | 'к'
+            | 'К'
+            | 'қ'
+            | 'Қ'
+            | 'u'
+            | 'U'
+            | 'k'
+            | 'K'
+            | 'q'
+            | 'Q'
+            | 'c'
+            | 'C'
+            | 'y'
+            | 'Y'
+            | '?'
+            | 'ü'
+            | 'Ü'
+            | 'ú'
+            | 'ù'
+            | 'û'
+            | 'ū'
+            | 'Ū'
+            | '\u{0300}'..='\u{036F}'
+    ) {
+        return None;
+    }
     let w_end = word_end(text, start);
     if w_end == start || text[start..w_end].chars().count() > 10 {
         return None;
