@@ -86,18 +86,20 @@ fn score(d: &Dictionary, value: &str) -> f32 {
     if v.is_empty() || v.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
         return 0.0;
     }
+    let words_of = || {
+        v.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '?' && c != '.'))
+            .filter(|w| !w.is_empty())
+    };
+    // Prose is no name: counted before any word is analysed.
+    if words_of().nth(5).is_some() {
+        return 0.0;
+    }
     let mut words = 0usize;
     let mut sum = 0f32;
     let mut strong = false;
-    for w in v.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '?' && c != '.');
-        if w.is_empty() {
-            continue;
-        }
+    for w in words_of() {
         words += 1;
-        if words > 5 {
-            return 0.0;
-        }
         // Initials: А.Б. / A. / А.Б
         let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
         if w.contains('.') && letters.len() <= 3 && letters.iter().all(|c| c.is_uppercase()) {
