@@ -5,7 +5,8 @@
 //! |---|---|---|
 //! | a policy rule names the column and sets `kind` | that kind (see `policy`) | the user |
 //! | ≥ 80 % of the sampled values are each wholly one kind K (`normalize`, `Scope::Alone`, or a detector finding spanning the value) | K, whatever the header says | issue 4: values decide (`col_7`, misleading headers) |
-//! | the header is a synonym of K, and ≥ 20 % of sampled values are K in a K column (`Scope::InColumn`), or fewer than 5 values were sampled, or K = name | K | domain-kz.md "Column headers" |
+//! | no kind reaches 80 %, the header is no free-text synonym, and the values as a whole look like names (`NameDetector::profile`: ≥ 60 % of values score ≥ 0.5, mean ≥ 0.5; first names alone, ALL CAPS, Latin, `?` for lost letters, initials) | name, whatever the header says | issue 3: column mode (a child's name under `col_7`) |
+//! | the header is a synonym of K, and ≥ 20 % of sampled values are K in a K column (`Scope::InColumn`; for names: score ≥ 0.5 in the name profile, or found whole by the detector), or fewer than 5 values were sampled | K | domain-kz.md "Column headers" |
 //! | the header is a synonym of K but the values say otherwise | as if there were no header | values decide |
 //! | the header is a free-text synonym (Комментарий, Пікір, notes…) | text | patterns/headers.toml |
 //! | some sampled value holds a finding of a detector | text: every value is searched span by span | |
@@ -26,6 +27,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::detect::name::NameDetector;
 use crate::detect::{DetectorSet, Kind};
 use crate::normalize::{self, Scope};
 use crate::pseudonym;
@@ -121,6 +123,10 @@ pub struct Evidence {
     pub header_kind_share: Option<f32>,
     /// Share of the judged values in which a detector found something.
     pub with_findings_share: f32,
+    /// Share of the judged values that look like a name taken alone (name column mode), when
+    /// the name profile was consulted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_value_share: Option<f32>,
     /// Which rule of the table above decided.
     pub decided_by: &'static str,
 }
@@ -297,12 +303,14 @@ impl Classifier {
         let mut header_kind_hits = 0usize;
         let mut with_findings = 0usize;
         let mut findings = Vec::new();
+        let mut judged_values: Vec<&str> = Vec::with_capacity(sample.len());
         for value in sample.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
             evidence.sampled += 1;
             if pseudonym::is_scrubbed(value) {
                 evidence.scrubbed += 1;
                 continue;
             }
+            judged_values.push(value);
             if let Some(k) = header_kind
                 && normalize::whole_value(k, value, Scope::InColumn).is_some()
             {
@@ -339,20 +347,39 @@ impl Classifier {
         evidence.with_findings_share = share(with_findings);
         evidence.header_kind_share = header_kind.map(|_| share(header_kind_hits));
 
-        let by_values = whole
+        let by_kind = whole
             .iter()
             .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
             .filter(|(_, n)| share(**n) >= VALUES_DECIDE)
             .map(|(k, _)| *k);
+        // Column mode for names: values that are names only taken as a whole (a first name
+        // alone, damaged, in capitals) say "name column" where no single kind dominates. A
+        // free-text header keeps its column searched span by span.
+        let text_header = header_label == Some(HeaderLabel::Kind(ColumnKind::Text));
+        let consult_names = by_kind.is_none()
+            && detectors.kinds().contains(&Kind::Name)
+            && judged > 0
+            && !text_header;
+        let names = consult_names.then(|| NameDetector::builtin().profile(judged_values));
+        evidence.name_value_share = names.map(|v| v.share);
+        let by_values = by_kind.or(names.filter(|v| v.is_name).map(|_| Kind::Name));
+        if header_kind == Some(Kind::Name)
+            && let Some(v) = names
+        {
+            // Either reading of a value as a name supports a name header.
+            let hits = header_kind_hits.max((v.share * judged as f32).round() as usize);
+            header_kind_hits = hits;
+            evidence.header_kind_share = Some(share(hits));
+        }
         let (kind, decided_by) = if let Some(k) = by_values {
             let agree = header_kind == Some(k);
             (
                 ColumnKind::Value(k),
                 if agree { "header and values" } else { "values" },
             )
-        } else if let Some(k) = header_kind.filter(|k| {
-            judged < FEW_VALUES || *k == Kind::Name || share(header_kind_hits) >= HEADER_STANDS
-        }) {
+        } else if let Some(k) =
+            header_kind.filter(|_| judged < FEW_VALUES || share(header_kind_hits) >= HEADER_STANDS)
+        {
             (ColumnKind::Value(k), "header")
         } else if header_label == Some(HeaderLabel::Kind(ColumnKind::Text)) {
             (ColumnKind::Text, "header")
@@ -531,6 +558,202 @@ mod tests {
     #[test]
     fn text_header_makes_a_text_column() {
         let c = classify("Комментарий", &["Позвонить маме после урока", "ок"]);
+        assert_eq!(c.kind, ColumnKind::Text);
+    }
+
+    #[test]
+    fn a_column_of_names_is_a_name_column_whatever_its_header() {
+        let columns: [&[&str]; 5] = [
+            // First names alone, some also words (Арман, Роза), one with a lost letter.
+            &[
+                "Айгерим",
+                "Нұрлан",
+                "Данияр",
+                "Кенжег?л",
+                "Сандугаш",
+                "Роза",
+                "Алихан",
+                "Арман",
+                "Аружан",
+                "Милана",
+            ],
+            // Latin, passport style and not.
+            &[
+                "AIGERIM", "Nurlan", "Dana", "YERLAN", "Assel", "Zhanna", "Kassym", "Madina",
+                "Timur", "Aruzhan",
+            ],
+            // Full names in capitals, and with initials.
+            &[
+                "ЖУМАБЕКОВА АЙГЕРИМ",
+                "Сулейменов Н.А.",
+                "ИВАНОВ ИВАН ПЕТРОВИЧ",
+                "Жумабекова А.Б.",
+                "А.Б. Ахметова",
+                "ТОҚАЕВ АРМАН",
+                "Кенжег?л Асанова",
+                "Петрова Мария",
+                "Нурланова Дана",
+                "Серикбаев Ерлан",
+            ],
+            // Surnames only, some damaged.
+            &[
+                "Ахметова",
+                "Сулейменов",
+                "Т?лепбергенова",
+                "Иванов",
+                "Нурланов",
+                "Кузнецова",
+                "Жаксыбаева",
+                "Смирнов",
+                "Абенов",
+                "Оспанова",
+            ],
+            // Lower case, as some exports keep them.
+            &[
+                "айгерим",
+                "нурлан",
+                "данияр",
+                "аружан",
+                "алихан",
+                "мадина",
+                "ерлан",
+                "асель",
+                "тимур",
+                "дана",
+            ],
+        ];
+        for values in columns {
+            for header in ["col_7", "child", "value", "Ребёнок"] {
+                let c = classify(header, values);
+                assert_eq!(
+                    c.kind,
+                    ColumnKind::Value(Kind::Name),
+                    "{header}: {values:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn places_schools_courses_months_and_statuses_are_not_names() {
+        let columns: [&[&str]; 6] = [
+            &[
+                "Астана",
+                "Алматы",
+                "Шымкент",
+                "Караганда",
+                "Абай",
+                "Актобе",
+                "Тараз",
+                "Павлодар",
+                "Семей",
+                "Туркестан",
+            ],
+            &[
+                "Школа им. Абая",
+                "Лицей имени Абая",
+                "Назарбаев Интеллектуальная школа",
+                "Гимназия им. Ы. Алтынсарина",
+                "Абай атындағы мектеп",
+                "Школа-лицей им. Жамбыла",
+                "Колледж им. Ауэзова",
+                "НИШ им. Назарбаева",
+                "Гимназия им. Пушкина",
+                "Лицей им. Сатпаева",
+            ],
+            &[
+                "Основы программирования",
+                "Английский язык",
+                "История Казахстана",
+                "Подготовка к ЕНТ",
+                "Робототехника",
+                "Ментальная арифметика",
+                "Шахматы",
+                "Подготовка к школе",
+                "Каллиграфия",
+                "Web-дизайн",
+            ],
+            &[
+                "Январь",
+                "Февраль",
+                "Март",
+                "Апрель",
+                "Май",
+                "Сентябрь",
+                "Октябрь",
+                "Наурыз",
+                "Маусым",
+                "Қыркүйек",
+            ],
+            &[
+                "Активен",
+                "Завершён",
+                "Отчислен",
+                "В архиве",
+                "Оплачено",
+                "Не оплачено",
+                "Новый",
+                "Ожидает",
+                "Закрыт",
+                "Отменён",
+            ],
+            &[
+                "Жақсы",
+                "Өте жақсы",
+                "Қанағаттанарлық",
+                "Отлично",
+                "Хорошо",
+                "Удовлетворительно",
+                "Зачтено",
+                "Не зачтено",
+                "Керемет",
+                "Орташа",
+            ],
+        ];
+        for values in columns {
+            for header in ["col_7", "Город", "value", "Статус"] {
+                let c = classify(header, values);
+                assert_ne!(
+                    c.kind,
+                    ColumnKind::Value(Kind::Name),
+                    "{header}: {values:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_name_header_stands_only_with_some_names() {
+        let c = classify("ФИО", &["да", "нет", "да", "да", "нет", "нет"]);
+        assert_eq!(c.kind, ColumnKind::NotPersonal);
+        assert_eq!(c.evidence.decided_by, "values contradict header");
+        let c = classify(
+            "ФИО",
+            &[
+                "Сандугаш Ақмаржан",
+                "Ж?ніс Ерке",
+                "Айгерим",
+                "—",
+                "?",
+                "нет данных",
+            ],
+        );
+        assert_eq!(c.kind, ColumnKind::Value(Kind::Name));
+    }
+
+    #[test]
+    fn a_comment_column_stays_text() {
+        let c = classify(
+            "Комментарий",
+            &[
+                "Айгерим",
+                "Нурлан молодец",
+                "Данияр",
+                "Арман",
+                "Мадина",
+                "Ерлан",
+            ],
+        );
         assert_eq!(c.kind, ColumnKind::Text);
     }
 

@@ -22,6 +22,7 @@ mod rng;
 mod template;
 mod values;
 
+pub use names::NameColumn;
 pub use rng::Rng;
 
 use std::collections::BTreeMap;

@@ -519,6 +519,92 @@ impl Person {
     }
 }
 
+/// How the values of one name column are written: the variants of issue 3's column mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameColumn {
+    /// Фамилия Имя Отчество.
+    FullName,
+    /// The surname alone.
+    Surname,
+    /// The given name alone (a child's name).
+    FirstName,
+    /// Passport style: `ZHUMABEKOVA AIGERIM`.
+    LatinPassport,
+    /// A given name in Latin letters, capitalised (`Aigerim`).
+    LatinFirstName,
+    /// A full name that went through a Windows-1251 file: Kazakh letters became `?`.
+    Cp1251,
+    /// Фамилия И.О.
+    Initials,
+    /// The full name in capitals.
+    Caps,
+    /// Every variant above, one per value.
+    Mixed,
+}
+
+impl NameColumn {
+    pub const ALL: [NameColumn; 9] = [
+        NameColumn::FullName,
+        NameColumn::Surname,
+        NameColumn::FirstName,
+        NameColumn::LatinPassport,
+        NameColumn::LatinFirstName,
+        NameColumn::Cp1251,
+        NameColumn::Initials,
+        NameColumn::Caps,
+        NameColumn::Mixed,
+    ];
+
+    /// One value of a column of this variant, of a new random person.
+    pub fn value(self, rng: &mut Rng) -> String {
+        let age = if rng.chance(50) {
+            Age::Child
+        } else {
+            Age::Adult
+        };
+        let p = Person::random(rng, age);
+        let cap = |w: String| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        };
+        match self {
+            NameColumn::FullName => p.write(rng, Form::Fio, Case::Nom),
+            NameColumn::Surname => p.write(rng, Form::Last, Case::Nom),
+            NameColumn::FirstName => p.write(rng, Form::First, Case::Nom),
+            NameColumn::LatinPassport => {
+                let (g, s) = p.ascii_names();
+                format!("{} {}", s.to_uppercase(), g.to_uppercase())
+            }
+            NameColumn::LatinFirstName => cap(p.ascii_names().0),
+            NameColumn::Cp1251 => {
+                // A Kazakh name with Kazakh letters: a Russian one would lose nothing.
+                let mut p = p;
+                let mut text = p.write(rng, Form::Fio, Case::Nom);
+                for _ in 0..50 {
+                    if text.chars().any(is_kazakh_letter) {
+                        break;
+                    }
+                    p = Person::random(rng, age);
+                    text = p.write(rng, Form::Fio, Case::Nom);
+                }
+                Typing::Cp1251.apply(text, "")
+            }
+            NameColumn::Initials => p.write(rng, Form::Init, Case::Nom),
+            NameColumn::Caps => p.write(rng, Form::Fio, Case::Nom).to_uppercase(),
+            NameColumn::Mixed => {
+                let v = *rng.pick(&NameColumn::ALL[..NameColumn::ALL.len() - 1]);
+                v.value(rng)
+            }
+        }
+    }
+}
+
+fn is_kazakh_letter(c: char) -> bool {
+    "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c)
+}
+
 /// Initials with a space (`А. Б.`) for some names; a stable choice per name keeps one person's
 /// spelling consistent without spending random draws.
 fn rng_free_spacing(given: &str) -> bool {

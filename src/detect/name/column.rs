@@ -10,6 +10,7 @@
 //! | a word is an ordinary word or place and nothing else (`Астана`, `Математика`) | 0.1 each | OpenCorpora, mimesis, names.toml |
 //! | an unknown word (a rare or misspelt name, `Сандугаш`) | 0.35 each | |
 //! | month, weekday, subject | 0 each | names.toml |
+//! | an organisation word (им., имени, атындағы, школа, лицей…) | 0 for the value | names.toml `org_before`, `org_after` |
 //!
 //! | evidence (the column) | verdict |
 //! |---|---|
@@ -20,7 +21,7 @@
 use super::fold::{exact_hash, skeleton};
 use super::morph::{self, GIVEN, PARTICLE, PATRONYMIC, SHAPED, SURNAME};
 use super::script_of;
-use super::{Dictionary, NameDetector};
+use super::{Built, NameDetector};
 
 /// Share of values that must look like names for a column to be a name column.
 pub const MIN_SHARE: f32 = 0.6;
@@ -43,7 +44,7 @@ pub struct ColumnVerdict {
 impl NameDetector {
     /// How much one value, alone, looks like a person's name (or part of one): `0.0..=1.0`.
     pub fn value_score(&self, value: &str) -> f32 {
-        score(&self.built().dict, value)
+        score(self.built(), value)
     }
 
     /// Whether a column's values look like names; empty values are ignored.
@@ -51,7 +52,7 @@ impl NameDetector {
     where
         I: IntoIterator<Item = &'a str>,
     {
-        let d = &self.built().dict;
+        let d = self.built();
         let (mut n, mut hits, mut sum) = (0usize, 0usize, 0f32);
         for v in values {
             if v.trim().is_empty() {
@@ -81,23 +82,36 @@ impl NameDetector {
     }
 }
 
-fn score(d: &Dictionary, value: &str) -> f32 {
+fn score(b: &Built, value: &str) -> f32 {
+    let d = &b.dict;
     let v = value.trim();
     if v.is_empty() || v.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+        return 0.0;
+    }
+    let words_of = || {
+        v.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '?' && c != '.'))
+            .filter(|w| !w.is_empty())
+    };
+    // Prose is no name: counted before any word is analysed.
+    if words_of().nth(5).is_some() {
         return 0.0;
     }
     let mut words = 0usize;
     let mut sum = 0f32;
     let mut strong = false;
-    for w in v.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '?' && c != '.');
-        if w.is_empty() {
-            continue;
-        }
+    // An organisation is named after a person, it is not one (Школа им. Абая, Абай атындағы
+    // мектеп, Назарбаев Интеллектуальная школа).
+    // One letter is an initial (С., Г.), not с. or г.
+    let org = |w: &str| {
+        w.chars().filter(|c| c.is_alphabetic()).nth(1).is_some()
+            && (b.ctx.org_before.has_part(w) || b.ctx.org_after.has_part(w))
+    };
+    if words_of().any(org) {
+        return 0.0;
+    }
+    for w in words_of() {
         words += 1;
-        if words > 5 {
-            return 0.0;
-        }
         // Initials: А.Б. / A. / А.Б
         let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
         if w.contains('.') && letters.len() <= 3 && letters.iter().all(|c| c.is_uppercase()) {
@@ -161,6 +175,8 @@ mod tests {
     #[test]
     fn damaged_and_rare_names_still_score_something() {
         assert!(det().value_score("Кенжег?л") >= VALUE_THRESHOLD);
+        // Initials С. and Г. are no с. (село) or г. (город).
+        assert!(det().value_score("Ахметова С. Г.") >= VALUE_THRESHOLD);
         let rare = det().value_score("Ақмаржанша");
         assert!(rare > 0.2 && rare < VALUE_THRESHOLD, "{rare}");
     }
@@ -175,6 +191,10 @@ mod tests {
             "",
             "Январь",
             "Курс по Python для начинающих с нуля",
+            "Школа им. Абая",
+            "Абай атындағы мектеп",
+            "Мектеп-гимназия им. Мағжана Жұмабаева",
+            "Назарбаев Интеллектуальная школа",
         ] {
             assert!(
                 det().value_score(v) < VALUE_THRESHOLD,

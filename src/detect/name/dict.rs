@@ -28,6 +28,47 @@ pub struct Dictionary {
     slots: Vec<u64>,
     shift: u32,
     keys: usize,
+    /// One bit per key (a one-hash Bloom filter), 16 bits of filter per key: most words are no
+    /// entry, and this answers them from 1 MiB instead of the 8 MiB table.
+    any: BitFilter,
+    /// The same for given names only (128 KiB): the morphology asks "is this root a given
+    /// name?" a dozen times per word.
+    given: BitFilter,
+}
+
+/// A one-hash Bloom filter over key hashes: `false` means certainly absent.
+struct BitFilter {
+    words: Vec<u64>,
+    shift: u32,
+}
+
+impl BitFilter {
+    /// A filter of at least `bits_per_key` bits per key.
+    fn new(keys: usize, bits_per_key: usize) -> Self {
+        let bits = (keys * bits_per_key).next_power_of_two().max(64);
+        BitFilter {
+            words: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
+        }
+    }
+
+    /// Bit index of a key: the slot key (hash bits 16..) remixed, so that it is independent of
+    /// the table's slot index (the top bits of the same hash).
+    #[inline]
+    fn bit(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    fn insert(&mut self, key: u64) {
+        let b = self.bit(key);
+        self.words[b / 64] |= 1 << (b % 64);
+    }
+
+    #[inline]
+    fn may_contain(&self, key: u64) -> bool {
+        let b = self.bit(key);
+        self.words[b / 64] & (1 << (b % 64)) != 0
+    }
 }
 
 impl Dictionary {
@@ -53,6 +94,12 @@ impl Dictionary {
             .max(4);
         let shift = 64 - bits;
         let mut slots = vec![0u64; 1 << bits];
+        let mut any = BitFilter::new(entries.len(), 16);
+        let given_keys = entries
+            .iter()
+            .filter(|e| *e & u64::from(GIVEN) != 0)
+            .count();
+        let mut given = BitFilter::new(given_keys, 16);
         let mut keys = 0;
         let mut i = 0;
         while i < entries.len() {
@@ -67,15 +114,36 @@ impl Dictionary {
                 at = (at + 1) & (slots.len() - 1);
             }
             slots[at] = key | flags;
+            any.insert(key);
+            if flags & u64::from(GIVEN) != 0 {
+                given.insert(key);
+            }
             keys += 1;
         }
-        Dictionary { slots, shift, keys }
+        Dictionary {
+            slots,
+            shift,
+            keys,
+            any,
+            given,
+        }
     }
 
     /// The flags of a skeleton (0 if unknown).
     #[inline]
     pub fn get(&self, s: &Skeleton) -> Flags {
         self.get_hash(s.hash())
+    }
+
+    /// The flags of a skeleton if it is a given name, else 0 or its flags: for callers that
+    /// look for [`GIVEN`] only.
+    #[inline]
+    pub fn get_if_given(&self, s: &Skeleton) -> Flags {
+        let hash = s.hash();
+        if !self.given.may_contain(slot_key(hash)) {
+            return 0;
+        }
+        self.get_hash(hash)
     }
 
     /// The ordinary-word flags (ambiguous, stop) of a word's exact form ([`exact_hash`]).
@@ -86,6 +154,9 @@ impl Dictionary {
 
     fn get_hash(&self, hash: u64) -> Flags {
         let key = slot_key(hash);
+        if !self.any.may_contain(key) {
+            return 0;
+        }
         let mut at = (key >> self.shift) as usize;
         loop {
             let slot = self.slots[at];
@@ -149,5 +220,28 @@ mod tests {
         );
         assert_ne!(flags(&d, "Павлодар") & PLACE, 0);
         assert_eq!(flags(&d, "Кровать"), 0);
+    }
+
+    #[test]
+    fn the_filters_never_hide_an_entry() {
+        let d = Dictionary::build(&[], &[], &[]);
+        let mut given = 0;
+        for &entry in LIST_KEYS
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
+            .collect::<Vec<_>>()
+            .iter()
+        {
+            let key = entry & !FLAG_BITS;
+            assert!(d.any.may_contain(key));
+            if entry & u64::from(GIVEN) != 0 {
+                assert!(d.given.may_contain(key));
+                given += 1;
+            }
+        }
+        assert!(given > 1000);
+        let s = skeleton("Айгерім").unwrap();
+        assert_ne!(d.get_if_given(&s) & GIVEN, 0);
+        assert_eq!(d.get_if_given(&skeleton("Кровать").unwrap()), 0);
     }
 }

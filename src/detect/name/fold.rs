@@ -275,6 +275,9 @@ fn cyrillic_skel(c: char) -> &'static [u8] {
 
 /// Folds one word (letters, maybe combining marks, hyphens) into `out`: see the module doc.
 pub fn fold_into(word: &str, out: &mut String) {
+    if fold_ru_into(word, out) {
+        return;
+    }
     let cyr = word.chars().any(is_cyrillic);
     for c in word.chars() {
         let c = if cyr { homoglyph(c).unwrap_or(c) } else { c };
@@ -293,12 +296,49 @@ pub fn fold_into(word: &str, out: &mut String) {
     }
 }
 
+/// [`fold_into`] for a Russian word in any case (hyphens allowed), the common case, from its
+/// bytes; false, with `out` as it was, if the word is anything else.
+fn fold_ru_into(word: &str, out: &mut String) -> bool {
+    let b = word.as_bytes();
+    let len = out.len();
+    let mut i = 0;
+    while i < b.len() {
+        let cp = match (b[i], b.get(i + 1).copied().unwrap_or(0)) {
+            (b'-', _) => {
+                out.push('-');
+                i += 1;
+                continue;
+            }
+            (0xD1, 0x91) | (0xD0, 0x81) => 0x435, // ё, Ё → е
+            (0xD0, c @ 0xB0..=0xBF) => 0x430 + u32::from(c - 0xB0), // а..п
+            (0xD1, c @ 0x80..=0x8F) => 0x440 + u32::from(c - 0x80), // р..я
+            (0xD0, c @ 0x90..=0xAF) => 0x430 + u32::from(c - 0x90), // А..Я
+            _ => {
+                out.truncate(len);
+                return false;
+            }
+        };
+        out.push(char::from_u32(cp).expect("Cyrillic letter"));
+        i += 2;
+    }
+    true
+}
+
 /// A hash of the word's folded form ([`fold_into`]): exact but for case, Kazakh look-alikes and
 /// ё. Ordinary words are matched on this, not on the skeleton:
 /// the skeleton merges борись with Борис and жаңа with Жанна, which is right for names in
 /// transliteration and wrong for telling a word from a name.
 pub fn exact_hash(word: &str) -> u64 {
-    if let Some(h) = exact_hash_lower_ru(word.as_bytes()) {
+    if let Some(h) = exact_hash_ru(word.as_bytes()) {
+        return h;
+    }
+    if word.is_ascii() {
+        // No homoglyphs outside a Cyrillic word, no combining marks: lower case is all.
+        let mut h = EXACT_SEED;
+        for b in word.bytes() {
+            h ^= u64::from(b.to_ascii_lowercase());
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
         return h;
     }
     let cyr = word.chars().any(is_cyrillic);
@@ -332,16 +372,19 @@ pub fn exact_hash(word: &str) -> u64 {
 
 const EXACT_SEED: u64 = 0x8422_2325_cbf2_9ce4;
 
-/// [`exact_hash`] of a lower-case Russian word (every dictionary entry) straight from its
-/// bytes: only ё differs from its folded form. None if the word is anything else.
-fn exact_hash_lower_ru(b: &[u8]) -> Option<u64> {
+/// [`exact_hash`] of a Russian word in any case (every dictionary entry, most capitalised
+/// words of a text) straight from its bytes: the folded form is the lower case with ё as е.
+/// None if the word is anything else.
+fn exact_hash_ru(b: &[u8]) -> Option<u64> {
     let mut h = EXACT_SEED;
     let mut i = 0;
     while i < b.len() {
         let pair = match (b[i], b.get(i + 1).copied()?) {
-            (0xD1, 0x91) => [0xD0, 0xB5],         // ё → е
-            (0xD0, c @ 0xB0..=0xBF) => [0xD0, c], // а..п
-            (0xD1, c @ 0x80..=0x8F) => [0xD1, c], // р..я
+            (0xD1, 0x91) | (0xD0, 0x81) => [0xD0, 0xB5], // ё, Ё → е
+            (0xD0, c @ 0xB0..=0xBF) => [0xD0, c],        // а..п
+            (0xD1, c @ 0x80..=0x8F) => [0xD1, c],        // р..я
+            (0xD0, c @ 0x90..=0x9F) => [0xD0, c + 0x20], // А..П
+            (0xD0, c @ 0xA0..=0xAF) => [0xD1, c - 0x20], // Р..Я
             _ => return None,
         };
         for x in pair {
@@ -359,15 +402,17 @@ const RU_SKEL: [&[u8]; 32] = [
     b"r", b"s", b"t", b"u", b"f", b"h", b"c", b"C", b"W", b"W", b"", b"i", b"", b"e", b"iu", b"ia",
 ];
 
-/// The skeleton of a lower-case Russian word (every dictionary entry): a table per letter
-/// instead of the general path. None if the word is anything else.
-fn skeleton_lower_ru(b: &[u8]) -> Option<Option<Skeleton>> {
+/// The skeleton of a Russian word without ё in any case (every dictionary entry, most
+/// capitalised words of a text): a table per letter instead of the general path. None if the
+/// word is anything else.
+fn skeleton_ru(b: &[u8]) -> Option<Option<Skeleton>> {
     let mut s = Skeleton::empty();
     let mut i = 0;
     while i < b.len() {
         let cp = match (b[i], b.get(i + 1)) {
             (0xD0, Some(&c @ 0xB0..=0xBF)) => 0x430 + u32::from(c - 0xB0),
             (0xD1, Some(&c @ 0x80..=0x8F)) => 0x440 + u32::from(c - 0x80),
+            (0xD0, Some(&c @ 0x90..=0xAF)) => 0x430 + u32::from(c - 0x90),
             (b'-', _) => {
                 if s.push(b'-').is_none() {
                     return Some(None);
@@ -385,23 +430,23 @@ fn skeleton_lower_ru(b: &[u8]) -> Option<Option<Skeleton>> {
     Some(Some(tidy(s)))
 }
 
-/// [`skeleton`] of a dictionary line, straight from its bytes when it is lower-case Russian
+/// [`skeleton`] of a dictionary line, straight from its bytes when it is Russian
 /// (no UTF-8 validation: start-up time is mostly this).
 pub fn skeleton_of_entry(b: &[u8]) -> Option<Skeleton> {
-    match skeleton_lower_ru(b) {
+    match skeleton_ru(b) {
         Some(s) => s,
         None => std::str::from_utf8(b).ok().and_then(skeleton),
     }
 }
 
-/// [`exact_hash`] of a dictionary line, straight from its bytes when it is lower-case Russian.
+/// [`exact_hash`] of a dictionary line, straight from its bytes when it is Russian.
 pub fn exact_hash_of_entry(b: &[u8]) -> Option<u64> {
-    exact_hash_lower_ru(b).or_else(|| std::str::from_utf8(b).ok().map(exact_hash))
+    exact_hash_ru(b).or_else(|| std::str::from_utf8(b).ok().map(exact_hash))
 }
 
 /// The skeleton of a word; None if it is too long or holds something that is not a letter.
 pub fn skeleton(word: &str) -> Option<Skeleton> {
-    if let Some(s) = skeleton_lower_ru(word.as_bytes()) {
+    if let Some(s) = skeleton_ru(word.as_bytes()) {
         return s;
     }
     let cyr = word.chars().any(is_cyrillic);
@@ -630,10 +675,39 @@ mod tests {
         assert_ne!(exact_hash("Борис"), exact_hash("борись"));
         assert_eq!(exact_hash("Алексеи\u{306}"), exact_hash("алексей"));
         assert_ne!(exact_hash("Аркадий"), exact_hash("аркадии"));
-        // The fast path for lower-case Russian agrees with the general one.
-        for w in ["ёлка", "йога", "машиной", "борись", "аркадий"] {
+        // The fast paths (Russian in any case, ASCII) agree with the general one.
+        for w in [
+            "ёлка",
+            "йога",
+            "машиной",
+            "борись",
+            "аркадий",
+            "Ёлка",
+            "ЙОГА",
+            "Жумабекова",
+            "ЯНВАРЬ",
+            "Zhumabekova",
+            "AIGERIM",
+            "o'neil",
+        ] {
             let general = exact_hash(&format!("{w}\u{300}"));
             assert_eq!(exact_hash(w), general, "{w}");
+        }
+        // Every letter of the Russian alphabet, both cases.
+        let alphabet: String = ('а'..='я').chain('А'..='Я').chain(['ё', 'Ё']).collect();
+        let general = exact_hash(&format!("{alphabet}\u{300}"));
+        assert_eq!(exact_hash(&alphabet), general);
+        for w in [
+            "АБВГДЕЖЗИЙКЛМНОП",
+            "РСТУФХЦЧШЩЪЫЬЭЮЯ",
+            "Иванов-Петров",
+            "ИВАНОВА",
+        ] {
+            let general = skeleton(&format!("{w}\u{300}"));
+            assert_eq!(skeleton(w), general, "{w}");
+        }
+        for w in [alphabet.as_str(), "Иванов-Петров", "ЁЛКИН"] {
+            assert_eq!(folded(w), folded(&format!("{w}\u{300}")), "{w}");
         }
         assert_eq!(
             skeleton("Борис").unwrap().hash(),

@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 
 pub use column::ColumnVerdict;
 
-use super::{Detector, Finding, Kind, context};
+use super::{Detector, Finding, Kind};
 use dict::Dictionary;
 use fold::{exact_hash, fold_into, is_name_char, skeleton};
 use morph::{Analysis, GIVEN, PARTICLE, PATRONYMIC, SHAPED, SURNAME};
@@ -120,16 +120,19 @@ impl Detector for NameDetector {
     }
 
     fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        let mut tokens = Vec::new();
+        // One token buffer per thread, taken and put back: most lines have a capital or two,
+        // and a fresh vector would be an allocation per line.
+        let mut tokens = TOKENS.take();
+        tokens.clear();
         scan(text, &mut tokens);
-        if tokens.is_empty() {
-            return;
+        if !tokens.is_empty() {
+            let b = self.built();
+            for t in &mut tokens {
+                t.analyse(text, &b.dict);
+            }
+            judge(text, &tokens, b, out);
         }
-        let b = self.built();
-        for t in &mut tokens {
-            t.analyse(text, &b.dict);
-        }
-        judge(text, &tokens, b, out);
+        TOKENS.set(tokens);
     }
 }
 
@@ -158,11 +161,17 @@ impl Token {
         let word = &text[self.start..self.end];
         let exact = exact_hash(word);
         (self.an, self.unusable) = CACHE.with_borrow_mut(|cache| {
-            let slot = &mut cache[(exact as usize) & (CACHE_SLOTS - 1)];
-            if slot.0 != exact {
-                *slot = (exact, analyse_word(word, exact, d));
+            // Two ways per set, the most recent first.
+            let set = ((exact as usize) & (CACHE_SLOTS / 2 - 1)) * 2;
+            if cache[set].0 != exact {
+                if cache[set + 1].0 == exact {
+                    cache.swap(set, set + 1);
+                } else {
+                    cache[set + 1] = cache[set];
+                    cache[set] = (exact, analyse_word(word, exact, d));
+                }
             }
-            slot.1
+            cache[set].1
         });
         // A short ALL-CAPS word is an acronym (ИИН, ЕНТ, ROB) unless it can be a name, and even
         // then only next to another part (BEKZATOVA DANA).
@@ -211,12 +220,14 @@ impl Token {
 }
 
 /// Words analysed per thread, by [`exact_hash`]: names and sentence starts repeat, and a
-/// word's analysis is a few dozen table lookups. Direct-mapped; a clash just recomputes.
+/// word's analysis is a few dozen table lookups. Two-way set-associative (a clash of two
+/// frequent words would otherwise recompute both every time); a miss just recomputes.
 const CACHE_SLOTS: usize = 1 << 15;
 
 thread_local! {
     static CACHE: std::cell::RefCell<Vec<(u64, (Analysis, bool))>> =
         std::cell::RefCell::new(vec![(0, (Analysis::default(), false)); CACHE_SLOTS]);
+    static TOKENS: std::cell::Cell<Vec<Token>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// A word's readings and whether it is unusable (too short to judge).
@@ -254,68 +265,119 @@ fn script_of(word: &str) -> morph::Script {
     }
 }
 
+/// Bytes at which a capital letter or a `?` can start: ASCII capitals, `?`, and every lead
+/// byte of a multi-byte character but D1 (U+0440–U+047F, lower-case Cyrillic). Lower-case
+/// text, the bulk of any line, is skipped a byte at a time without decoding.
+const MAY_START_CAPITAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b as u8, b'A'..=b'Z' | b'?') || (b >= 0xC2 && b != 0xD1);
+        b += 1;
+    }
+    t
+};
+
 /// Finds capitalised words and initials. Allocates nothing when there are none.
 fn scan(text: &str, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
-    let mut prev_letter = false;
     while i < n {
         let b = bytes[i];
-        let (upper, letter, len) = if b == b'?' {
+        // а..п, the most frequent letters, then р..я: lower case, two bytes.
+        if (b == 0xD0 && bytes.get(i + 1).is_some_and(|&c| c >= 0xB0)) || b == 0xD1 {
+            i += 2;
+            continue;
+        }
+        if !MAY_START_CAPITAL[b as usize] {
+            i += 1;
+            continue;
+        }
+        let (upper, len) = if b == b'?' {
             // A capital Kazakh letter lost in Windows-1251 (?лбосын, ?аниевой).
             // Or a lost initial (Мансуров О.?., Жасұланов ?.Н.).
             let next = text[i + 1..].chars().next();
             let lost_initial = next == Some('.') && (i == 0 || matches!(bytes[i - 1], b'.' | b' '));
             (
                 lost_initial || next.is_some_and(|c| c.is_lowercase() && is_name_char(c)),
-                false,
                 1,
             )
         } else if b < 0x80 {
-            (b.is_ascii_uppercase(), b.is_ascii_alphanumeric(), 1)
+            (true, 1)
         } else if (0xD0..=0xD3).contains(&b) && i + 1 < n {
-            // Cyrillic block U+0400–U+04FF: all letters; upper case is U+0400–U+042F, and the
-            // even code points of U+0460–U+04FF (Ғ Қ Ң Ү Ұ Һ Ә Ө).
+            // Cyrillic block U+0400–U+04FF: upper case is U+0400–U+042F, and the even code
+            // points of U+0460–U+04FF (Ғ Қ Ң Ү Ұ Һ Ә Ө).
             let c = bytes[i + 1];
             let upper = (b == 0xD0 && c < 0xB0) || (b >= 0xD2 && c.is_multiple_of(2) && c != 0x82);
-            (upper, true, 2)
+            (upper, 2)
         } else {
             let ch = text[i..].chars().next().expect("char boundary");
-            (ch.is_uppercase(), is_name_char(ch), ch.len_utf8())
+            (ch.is_uppercase(), ch.len_utf8())
         };
-        if upper && !prev_letter {
-            let end = word_end(text, i).max(i + len);
-            let mut tok = Token {
-                start: i,
-                end,
-                initial: false,
-                an: Analysis::default(),
-                caps: false,
-                sentence_start: at_sentence_start(text, i),
-                unusable: false,
-                latin: b < 0x80 && b != b'?',
-            };
-            // Glued to an identifier (Veselova_V@bk.ru, @Aybike_D, user.Name): not a word.
-            let glued = |c: Option<char>| c.is_some_and(|c| matches!(c, '_' | '@' | '/' | '\\'));
-            if glued(text[end..].chars().next()) || glued(text[..i].chars().next_back()) {
-                tok.unusable = true;
-            }
-            let one_letter = text[i..end].chars().count() == 1;
-            if one_letter && bytes.get(end) == Some(&b'.') {
-                tok.initial = true;
-                tok.end = end + 1;
-            } else {
-                tok.caps = !one_letter && !text[i..end].chars().any(char::is_lowercase);
-            }
-            i = tok.end;
-            prev_letter = !tok.initial;
-            out.push(tok);
+        // A capital inside a word (iPhone, 7А) starts nothing.
+        if !upper || letter_before(text, i) {
+            i += len;
             continue;
         }
-        prev_letter = letter;
-        i += len;
+        let end = word_end(text, i).max(i + len);
+        let mut tok = Token {
+            start: i,
+            end,
+            initial: false,
+            an: Analysis::default(),
+            caps: false,
+            sentence_start: at_sentence_start(text, i),
+            unusable: false,
+            latin: b < 0x80 && b != b'?',
+        };
+        // Glued to an identifier (Veselova_V@bk.ru, @Aybike_D, user.Name): not a word.
+        let glued = |c: Option<char>| c.is_some_and(|c| matches!(c, '_' | '@' | '/' | '\\'));
+        if glued(text[end..].chars().next()) || glued(text[..i].chars().next_back()) {
+            tok.unusable = true;
+        }
+        let one_letter = end == i + len;
+        if one_letter && bytes.get(end) == Some(&b'.') {
+            tok.initial = true;
+            tok.end = end + 1;
+        } else {
+            tok.caps = !one_letter && !has_lower_case(&text[i..end]);
+        }
+        i = tok.end;
+        out.push(tok);
     }
+}
+
+/// Whether the character before byte `pos` is a letter or digit (`?` is not: it may be a
+/// lost letter before a capital, or punctuation).
+fn letter_before(text: &str, pos: usize) -> bool {
+    match text[..pos].chars().next_back() {
+        None | Some('?') => false,
+        Some(c) if c.is_ascii() => c.is_ascii_alphanumeric(),
+        Some('\u{0400}'..='\u{04FF}') => true,
+        Some(c) => is_name_char(c),
+    }
+}
+
+/// Whether a word has a lower-case letter; ASCII and Russian without decoding.
+fn has_lower_case(word: &str) -> bool {
+    let b = word.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], b.get(i + 1).copied().unwrap_or(0)) {
+            (b'a'..=b'z', _) | (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x9F) => return true,
+            (0x00..=0x7F, _) => i += 1,
+            (0xD0, _) => i += 2,
+            _ => {
+                let c = word[i..].chars().next().expect("char boundary");
+                if c.is_lowercase() {
+                    return true;
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    false
 }
 
 /// End of the word starting at `start`: letters, combining marks, and `-`/`?` between letters.
@@ -329,6 +391,12 @@ fn word_end(text: &str, start: usize) -> usize {
             Some(0xD0..=0xD3) if end + 1 < bytes.len() => end += 2,
             _ => break,
         }
+    }
+    // Most words end at a space or a punctuation mark.
+    match bytes.get(end) {
+        None => return end,
+        Some(&b) if b < 0x80 && b != b'-' && b != b'?' => return end,
+        _ => {}
     }
     let mut it = text[end..].char_indices().peekable();
     let base = end;
@@ -365,15 +433,13 @@ fn cue_right_before(text: &str, pos: usize, c: &Context) -> bool {
     let head = text[..pos].trim_end_matches(|ch: char| {
         ch.is_whitespace() || matches!(ch, ':' | ',' | ';' | '-' | '—' | '–' | '"' | '«' | '(')
     });
-    let w = context::window_before(head, head.len(), 32);
-    c.cues_before.find_in(w).is_some_and(|(_, e)| e == w.len())
+    c.cue_right_before.ends(head, 32)
 }
 
 /// An organisation word right before `pos` (им. Абая, ул. Сатпаева, ТОО «Нурлан»).
 fn org_right_before(text: &str, pos: usize, c: &Context) -> bool {
     let head = text[..pos].trim_end_matches(|ch: char| ch.is_whitespace() || "«\"'“(".contains(ch));
-    let w = context::window_before(head, head.len(), c.org_before_window);
-    c.org_before.find_in(w).is_some_and(|(_, e)| e == w.len())
+    c.org_before.ends(head, c.org_before_window)
 }
 
 /// An organisation word right after `pos` (Абай атындағы, Назарбаев Университет).
@@ -383,7 +449,7 @@ fn org_right_after(text: &str, pos: usize, c: &Context) -> bool {
     let word_end = tail
         .find(|ch: char| !(ch.is_alphanumeric() || ch == '-'))
         .unwrap_or(tail.len());
-    word_end > 0 && c.org_after.occurs_in(&tail[..word_end])
+    word_end > 0 && c.org_after.has_part(&tail[..word_end])
 }
 
 /// The gap between two tokens of one name: spaces only (none after an initial's dot).
@@ -403,12 +469,49 @@ fn particle_after(text: &str, end: usize, d: &Dictionary) -> Option<usize> {
         return None;
     }
     let start = end + skip;
+    // Only a word whose skeleton can start with u, k or a lost letter (see `morph::may_be_particle`).
+    let first = text[start..].chars().next()?;
+    if !matches!(
+        first,
+        'у' | 'У'
+            | 'ұ'
+            | 'Ұ'
+            | 'ү'
+            | 'Ү'
+            | 'ў'
+            | 'Ў'
+            | 'к'
+            | 'К'
+            | 'қ'
+            | 'Қ'
+            | 'u'
+            | 'U'
+            | 'k'
+            | 'K'
+            | 'q'
+            | 'Q'
+            | 'c'
+            | 'C'
+            | 'y'
+            | 'Y'
+            | '?'
+            | 'ü'
+            | 'Ü'
+            | 'ú'
+            | 'ù'
+            | 'û'
+            | 'ū'
+            | 'Ū'
+            | '\u{0300}'..='\u{036F}'
+    ) {
+        return None;
+    }
     let w_end = word_end(text, start);
     if w_end == start || text[start..w_end].chars().count() > 10 {
         return None;
     }
     let w = &text[start..w_end];
-    let s = skeleton(w)?;
+    let s = skeleton(w).filter(morph::may_be_particle)?;
     (morph::analyse(d, &s, script_of(w), Some(exact_hash(w))).strong == PARTICLE).then_some(w_end)
 }
 

@@ -302,7 +302,7 @@ fn readings(
     // A given name that dropped its last letter before the ending: Анн|ой, Мари|и, Зо|е.
     for tail in NAME_TAILS[1..].iter().filter(|_| tails) {
         if let Some(x) = t.with(tail) {
-            let f = d.get(&x);
+            let f = d.get_if_given(&x);
             if f & dict::GIVEN != 0 && x.len() >= 3 {
                 out.add(GIVEN, f & amb != 0);
             }
@@ -387,7 +387,7 @@ fn given_root(d: &Dictionary, root: &Skeleton) -> Option<bool> {
             if x.len() < 3 {
                 continue;
             }
-            let f = d.get(&x);
+            let f = d.get_if_given(&x);
             if f & dict::GIVEN != 0 {
                 let amb = f & dict::AMBIGUOUS != 0;
                 if !amb {
@@ -398,6 +398,15 @@ fn given_root(d: &Dictionary, root: &Skeleton) -> Option<bool> {
         }
     }
     found
+}
+
+/// Whether a skeleton may be ұлы/қызы (a `?` may stand for ұ or қ): a test on its first
+/// letters, so that the word after every name need not be analysed.
+pub fn may_be_particle(s: &Skeleton) -> bool {
+    let b = s.as_bytes();
+    KZ_PATRONYMIC
+        .iter()
+        .any(|p| b.len() >= p.len() && b.iter().zip(p.iter()).all(|(&x, &y)| x == y || x == LOST))
 }
 
 /// ұлы/қызы, bare or with a case suffix (ұлының, қызына).
@@ -505,6 +514,12 @@ mod tests {
 
     #[test]
     fn particles_stand_alone() {
+        for w in ["ұлы", "кызы", "KYZY", "қызының", "?лы", "?ызы", "Uly"] {
+            assert!(may_be_particle(&skeleton(w).unwrap()), "{w}");
+        }
+        for w in ["Ахметов", "келді", "сдала"] {
+            assert!(!may_be_particle(&skeleton(w).unwrap()), "{w}");
+        }
         assert_eq!(an("ұлы").strong, PARTICLE);
         assert_eq!(an("кызы").strong, PARTICLE);
         assert_eq!(an("KYZY").strong, PARTICLE);
