@@ -159,16 +159,19 @@ impl Token {
             return;
         }
         let word = &text[self.start..self.end];
-        let exact = exact_hash(word);
+        // Keyed by the word as written, not by its folded hash: the analysis also depends on
+        // what folding merges (Шұға has Kazakh letters, шуга is a Russian word), and a key that
+        // merged them would make the result depend on which spelling a thread met first.
+        let written = written_hash(word);
         (self.an, self.unusable) = CACHE.with_borrow_mut(|cache| {
             // Two ways per set, the most recent first.
-            let set = ((exact as usize) & (CACHE_SLOTS / 2 - 1)) * 2;
-            if cache[set].0 != exact {
-                if cache[set + 1].0 == exact {
+            let set = ((written as usize) & (CACHE_SLOTS / 2 - 1)) * 2;
+            if cache[set].0 != written {
+                if cache[set + 1].0 == written {
                     cache.swap(set, set + 1);
                 } else {
                     cache[set + 1] = cache[set];
-                    cache[set] = (exact, analyse_word(word, exact, d));
+                    cache[set] = (written, analyse_word(word, exact_hash(word), d));
                 }
             }
             cache[set].1
@@ -219,7 +222,7 @@ impl Token {
     }
 }
 
-/// Words analysed per thread, by [`exact_hash`]: names and sentence starts repeat, and a
+/// Words analysed per thread, by [`written_hash`]: names and sentence starts repeat, and a
 /// word's analysis is a few dozen table lookups. Two-way set-associative (a clash of two
 /// frequent words would otherwise recompute both every time); a miss just recomputes.
 const CACHE_SLOTS: usize = 1 << 15;
@@ -228,6 +231,13 @@ thread_local! {
     static CACHE: std::cell::RefCell<Vec<(u64, (Analysis, bool))>> =
         std::cell::RefCell::new(vec![(0, (Analysis::default(), false)); CACHE_SLOTS]);
     static TOKENS: std::cell::Cell<Vec<Token>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// FNV-1a of the word's bytes: the per-thread cache key.
+fn written_hash(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// A word's readings and whether it is unusable (too short to judge).
