@@ -28,7 +28,7 @@
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, after_last_number, window_before};
+use super::context::{WordLists, after_last_number, window_after, window_before};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/card.toml");
@@ -120,9 +120,13 @@ impl PrefixRange {
 #[derive(Clone, Debug)]
 pub struct CardDetector {
     brands: Vec<Brand>,
-    words: ContextWords,
-    document_words: ContextWords,
+    /// Card words and document words of `patterns/card.toml`, indexed by [`CARD_WORDS`] and
+    /// [`DOCUMENT_WORDS`].
+    words: WordLists,
 }
+
+const CARD_WORDS: usize = 0;
+const DOCUMENT_WORDS: usize = 1;
 
 /// One group of a run: digits and mask characters between separators.
 #[derive(Clone, Copy, Debug, Default)]
@@ -160,8 +164,7 @@ impl CardDetector {
             .collect();
         CardDetector {
             brands,
-            words: ContextWords::new(&rules.context_words),
-            document_words: ContextWords::new(&rules.document_words),
+            words: WordLists::new([&rules.context_words, &rules.document_words]),
         }
     }
 
@@ -240,9 +243,6 @@ impl CardDetector {
             return None;
         }
         let (start, end) = (part[0].start, part[part.len() - 1].end);
-        if self.names_a_document(text, start) {
-            return None;
-        }
         let mut positions = [0u8; MAX_LEN];
         let mut k = 0;
         for c in text[start..end].chars() {
@@ -256,7 +256,15 @@ impl CardDetector {
         }
         let positions = &positions[..k];
         let grouped = part.len() > 1;
-        let context = || self.words.around(text, start, end, CONTEXT_WINDOW);
+        let context = || {
+            self.words
+                .scan(window_before(text, start, CONTEXT_WINDOW))
+                .has(CARD_WORDS)
+                || self
+                    .words
+                    .scan(window_after(text, end, CONTEXT_WINDOW))
+                    .has(CARD_WORDS)
+        };
         // Thirteen digits in one block are an EAN-13 barcode far more often than a card: no
         // network has issued 13-digit PANs for years, and 487… (Kazakh goods) starts like Visa.
         if !grouped && len == BARCODE_LEN && !context() {
@@ -282,6 +290,10 @@ impl CardDetector {
                 CONFIDENCE_MASKED
             }
         };
+        // Last of the checks: the others are cheaper and reject the same numbers either way.
+        if self.names_a_document(text, start) {
+            return None;
+        }
         Some(Finding {
             start,
             end,
@@ -299,11 +311,12 @@ impl CardDetector {
     /// (`Заказ 4512, оплата 4400 …`, `№ 12 4111 …`).
     fn names_a_document(&self, text: &str, start: usize) -> bool {
         let before = after_last_number(window_before(text, start, DOCUMENT_WINDOW), 1);
-        let Some((_, document)) = self.document_words.find_in(before) else {
+        let words = self.words.scan(before);
+        let Some((_, document)) = words.last(DOCUMENT_WORDS) else {
             return false;
         };
-        self.words
-            .find_in(before)
+        words
+            .last(CARD_WORDS)
             .is_none_or(|(_, card)| card < document)
     }
 }

@@ -82,7 +82,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, after_last_number, window_after, window_before};
+use super::context::{WordLists, WordScan, after_last_number, window_after, window_before};
 use super::{Detector, Finding, Kind};
 
 /// Characters before a number in which an IIN/BIN word counts.
@@ -557,10 +557,8 @@ fn scientific(v: &str) -> Option<Scientific> {
 /// Finds IIN (ИИН/ЖСН) of a person and BIN (БИН/БСН) of an organisation in free text.
 #[derive(Clone, Debug)]
 pub struct IinDetector {
-    iin_words: ContextWords,
-    loose_iin_words: ContextWords,
-    bin_words: ContextWords,
-    document_words: ContextWords,
+    /// The word lists of `patterns/iin.toml`, indexed by the `*_WORDS` constants.
+    words: WordLists,
     number_signs: Vec<String>,
     today: Date,
 }
@@ -570,10 +568,12 @@ impl IinDetector {
     pub fn builtin() -> Self {
         let rules: Rules = toml::from_str(RULES).expect("patterns/iin.toml is valid");
         IinDetector {
-            iin_words: ContextWords::new(&rules.iin_words),
-            loose_iin_words: ContextWords::new(&rules.loose_iin_words),
-            bin_words: ContextWords::new(&rules.bin_words),
-            document_words: ContextWords::new(&rules.document_words),
+            words: WordLists::new([
+                &rules.iin_words,
+                &rules.loose_iin_words,
+                &rules.bin_words,
+                &rules.document_words,
+            ]),
             number_signs: rules.number_signs,
             today: Date::today(),
         }
@@ -612,7 +612,7 @@ impl IinDetector {
             &text[widen_left(text, start - window_before(text, start, ID_WINDOW).len())..start],
             OTHER_NUMBER_DIGITS,
         );
-        let mut words = self.words_in(before, |_, e| char_count(&before[e..]));
+        let mut words = Words::seen(&self.words.scan(before), |_, e| char_count(&before[e..]));
         if words.document.is_some() && self.label_names_an_id(text, start) {
             words.document = None;
         }
@@ -636,7 +636,7 @@ impl IinDetector {
         if after.bytes().any(|b| b.is_ascii_digit()) {
             return Cue::default();
         }
-        let words = self.words_in(after, |s, _| char_count(&after[..s]));
+        let words = Words::seen(&self.words.scan(after), |s, _| char_count(&after[..s]));
         words.resolve().unwrap_or_default()
     }
 
@@ -657,22 +657,18 @@ impl IinDetector {
         let first = &label[..label
             .find(|c: char| !c.is_alphanumeric())
             .unwrap_or(label.len())];
-        [&self.iin_words, &self.loose_iin_words, &self.bin_words]
+        let words = self.words.scan(first);
+        [IIN_WORDS, LOOSE_IIN_WORDS, BIN_WORDS]
             .into_iter()
-            .any(|words| words.occurs_in(first))
-    }
-
-    /// The nearest word of each list in `window`, as a distance computed from its span.
-    fn words_in(&self, window: &str, distance: impl Fn(usize, usize) -> usize) -> Words {
-        let seen = |words: &ContextWords| words.find_in(window).map(|(s, e)| distance(s, e));
-        Words {
-            iin: seen(&self.iin_words),
-            loose: seen(&self.loose_iin_words),
-            bin: seen(&self.bin_words),
-            document: seen(&self.document_words),
-        }
+            .any(|list| words.has(list))
     }
 }
+
+/// Indexes of the lists in [`IinDetector::words`].
+const IIN_WORDS: usize = 0;
+const LOOSE_IIN_WORDS: usize = 1;
+const BIN_WORDS: usize = 2;
+const DOCUMENT_WORDS: usize = 3;
 
 fn char_count(s: &str) -> usize {
     s.chars().count()
@@ -727,6 +723,17 @@ struct Words {
 }
 
 impl Words {
+    /// The nearest word of each list in a scanned window, as a distance computed from its span.
+    fn seen(scan: &WordScan<'_>, distance: impl Fn(usize, usize) -> usize) -> Words {
+        let seen = |list| scan.last(list).map(|(s, e)| distance(s, e));
+        Words {
+            iin: seen(IIN_WORDS),
+            loose: seen(LOOSE_IIN_WORDS),
+            bin: seen(BIN_WORDS),
+            document: seen(DOCUMENT_WORDS),
+        }
+    }
+
     /// The cue these words give, or `None` when none of them counts.
     fn resolve(self) -> Option<Cue> {
         let iin = match (self.iin, self.loose) {

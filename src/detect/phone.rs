@@ -77,7 +77,7 @@
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, after_last_number, token_before, window_after, window_before};
+use super::context::{WordLists, after_last_number, token_before, window_after, window_before};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/phone.toml");
@@ -109,10 +109,8 @@ const MAX_URL_LOOKBACK: usize = 256;
 /// Finds Kazakh and Russian (+7) telephone numbers.
 #[derive(Clone, Debug)]
 pub struct PhoneDetector {
-    phone_words: ContextWords,
-    document_words: ContextWords,
-    number_signs: ContextWords,
-    amount_words: ContextWords,
+    /// The word lists of `patterns/phone.toml`, indexed by the `*_WORDS` constants.
+    words: WordLists,
     /// Lower-cased ASCII link prefixes (`tel:`, `wa.me/`).
     link_prefixes: Vec<String>,
     known_ranges: PrefixTable,
@@ -171,10 +169,12 @@ impl PhoneDetector {
         ]
         .concat();
         Ok(PhoneDetector {
-            phone_words: ContextWords::new(&rules.words.phone),
-            document_words: ContextWords::new(&rules.words.document),
-            number_signs: ContextWords::new(&rules.words.number_sign),
-            amount_words: ContextWords::new(&rules.words.amount),
+            words: WordLists::new([
+                &rules.words.phone,
+                &rules.words.document,
+                &rules.words.number_sign,
+                &rules.words.amount,
+            ]),
             link_prefixes: rules
                 .words
                 .link_prefixes
@@ -217,7 +217,7 @@ impl PhoneDetector {
 
     /// A phone word glued to the number (`тел87015554412`): the space was forgotten.
     fn glued_phone_word(&self, text: &str, start: usize) -> bool {
-        glued_word_before(text, start).is_some_and(|w| self.phone_words.occurs_in(w))
+        glued_word_before(text, start).is_some_and(|w| self.words.scan(w).has(PHONE_WORDS))
     }
 
     /// A Cyrillic word glued after a complete `8`/`7`/`+7` number of a listed range
@@ -230,8 +230,10 @@ impl PhoneDetector {
         shape.prefixed
             && !word.starts_with(|c: char| c.is_ascii())
             && self.known_ranges.classify(&shape.national) == Range::Known
-            && !self.amount_words.occurs_in(word)
-            && !self.document_words.occurs_in(word)
+            && {
+                let words = self.words.scan(word);
+                !words.has(AMOUNT_WORDS) && !words.has(DOCUMENT_WORDS)
+            }
     }
 
     /// Weighs a well-shaped candidate by its number range, formatting and context words;
@@ -243,8 +245,9 @@ impl PhoneDetector {
         }
         if !(shape.plus || shape.bracketed)
             && self
-                .amount_words
-                .occurs_in(window_after(text, shape.end, self.amount_chars))
+                .words
+                .scan(window_after(text, shape.end, self.amount_chars))
+                .has(AMOUNT_WORDS)
         {
             return None;
         }
@@ -304,32 +307,39 @@ impl PhoneDetector {
             return Context::Phone;
         }
         let before = window_before(text, shape.start, self.before_chars);
-        let phone = self.phone_words.find_in(before).map(|(_, end)| end);
+        let words = self.words.scan(before);
+        let phone = words.last(PHONE_WORDS).map(|(_, end)| end);
         // A document word names the number written right after it, not this one further on:
         // `ИИН 871008401427 87011234567`, `Заказ 4512, 87011234567 (Айгуль)`.
         let tail = after_last_number(before, OTHER_NUMBER_DIGITS);
         let cut = before.len() - tail.len();
-        let document = self.document_words.find_in(tail).map(|(_, end)| cut + end);
+        let document = words
+            .last_in(DOCUMENT_WORDS, cut..before.len())
+            .map(|(_, end)| end);
+        // A number sign names the number right after it (`№ 87011234567`), not a later one:
+        // in `школа № 133. Связь: 8 701 …` the sign belongs to the school.
+        let number_sign_right_before = || {
+            words.last(NUMBER_SIGNS).is_some_and(|(_, end)| {
+                before[end..]
+                    .chars()
+                    .all(|c| c.is_whitespace() || matches!(c, ':' | '.' | '-'))
+            })
+        };
         match (phone, document) {
             (Some(p), Some(d)) if d > p => Context::Document,
             (Some(_), _) => Context::Phone,
             (None, Some(_)) => Context::Document,
-            (None, None) if self.number_sign_right_before(before) => Context::Document,
-            (None, None) if self.phone_words.after(text, shape.end, self.after_chars) => {
+            (None, None) if number_sign_right_before() => Context::Document,
+            (None, None)
+                if self
+                    .words
+                    .scan(window_after(text, shape.end, self.after_chars))
+                    .has(PHONE_WORDS) =>
+            {
                 Context::Phone
             }
             (None, None) => Context::Neutral,
         }
-    }
-
-    /// A number sign names the number right after it (`№ 87011234567`), not a later one:
-    /// in `школа № 133. Связь: 8 701 …` the sign belongs to the school.
-    fn number_sign_right_before(&self, before: &str) -> bool {
-        self.number_signs.find_in(before).is_some_and(|(_, end)| {
-            before[end..]
-                .chars()
-                .all(|c| c.is_whitespace() || matches!(c, ':' | '.' | '-'))
-        })
     }
 
     fn link_before(&self, text: &str, start: usize) -> bool {
@@ -339,6 +349,12 @@ impl PhoneDetector {
         })
     }
 }
+
+/// Indexes of the lists in [`PhoneDetector::words`].
+const PHONE_WORDS: usize = 0;
+const DOCUMENT_WORDS: usize = 1;
+const NUMBER_SIGNS: usize = 2;
+const AMOUNT_WORDS: usize = 3;
 
 impl Detector for PhoneDetector {
     fn kinds(&self) -> &'static [Kind] {
