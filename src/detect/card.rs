@@ -29,6 +29,7 @@
 use serde::Deserialize;
 
 use super::context::{WordLists, after_last_number, window_after, window_before};
+use super::digits::next_digit;
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/card.toml");
@@ -333,32 +334,6 @@ impl Detector for CardDetector {
             i = self.scan_run(text, digit, out);
         }
     }
-}
-
-/// Index of the first ASCII digit at or after `from`. Eight bytes at a time: Cyrillic prose has
-/// few digits, and this loop is what the detector costs on it.
-fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        // Bit 7 of each byte is set iff that byte is in b'0'..=b'9' (a "has between" test that
-        // keeps bytes apart: no borrow or carry crosses a byte, bytes >= 0x80 are masked out).
-        let low = x & (ONES * 0x7F);
-        let digits = (ONES * (0x7F + 0x3A)).wrapping_sub(low)
-            & !x
-            & low.wrapping_add(ONES * (0x7F - 0x2F))
-            & (ONES * 0x80);
-        if digits != 0 {
-            return Some(i + digits.trailing_zeros() as usize / 8);
-        }
-        i += 8;
-    }
-    bytes
-        .get(i..)?
-        .iter()
-        .position(u8::is_ascii_digit)
-        .map(|p| i + p)
 }
 
 /// The stretch of digits, masks and single separators starting at `start`, and how many digits
@@ -746,27 +721,6 @@ mod tests {
         let f = find(text);
         assert_eq!(f.len(), 1);
         assert_eq!(&text[f[0].start..f[0].end], "4111 1111 1111 1111");
-    }
-
-    #[test]
-    fn next_digit_agrees_with_a_plain_search() {
-        let text = "абв 7 «А» ¹²³ ٣ x9/0:@ ÿ0 ".repeat(3);
-        let bytes = text.as_bytes();
-        for from in 0..=bytes.len() {
-            let plain = bytes[from..]
-                .iter()
-                .position(u8::is_ascii_digit)
-                .map(|p| from + p);
-            assert_eq!(next_digit(bytes, from), plain, "from {from}");
-        }
-        for b in 0..=255u8 {
-            let chunk = [b'a', b'a', b'a', b'a', b'a', b'a', b'a', b];
-            assert_eq!(
-                next_digit(&chunk, 0).is_some(),
-                b.is_ascii_digit(),
-                "byte {b:#x}"
-            );
-        }
     }
 
     #[test]

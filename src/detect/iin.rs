@@ -72,10 +72,11 @@
 //!
 //! # Performance
 //!
-//! The text is scanned byte by byte for ASCII digits; only runs of 12 digits and short runs
-//! followed by a separator and a digit go further, and only those look at the words around them
-//! (an automaton over a short window; the text is never lower-cased). Text without such runs
-//! costs one pass and no allocation.
+//! Digits are found with [`super::digits`] (digit-free blocks skipped at once); only runs of 12
+//! digits and short runs followed by a separator and a digit go further, and only those look at
+//! the words around them: one pass of one automaton over a short window answers all four word
+//! lists (the text is never lower-cased). Text without such runs costs one pass and no
+//! allocation.
 
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -83,6 +84,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 
 use super::context::{WordLists, WordScan, after_last_number, window_after, window_before};
+use super::digits::{next_digit, run_end};
 use super::{Detector, Finding, Kind};
 
 /// Characters before a number in which an IIN/BIN word counts.
@@ -869,8 +871,7 @@ impl Detector for IinDetector {
     fn find(&self, text: &str, out: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
         let mut pos = 0;
-        while let Some(offset) = bytes[pos..].iter().position(u8::is_ascii_digit) {
-            let start = pos + offset;
+        while let Some(start) = next_digit(bytes, pos) {
             let end = run_end(bytes, start);
             pos = end;
             if not_a_candidate(bytes, start) {
@@ -895,13 +896,6 @@ impl Detector for IinDetector {
             }
         }
     }
-}
-
-fn run_end(bytes: &[u8], start: usize) -> usize {
-    bytes[start..]
-        .iter()
-        .position(|b| !b.is_ascii_digit())
-        .map_or(bytes.len(), |n| start + n)
 }
 
 /// Whether the run at `start` follows a separator after a digit: it belongs to a chain of groups
