@@ -526,9 +526,12 @@ enum Sep {
 
 #[derive(Clone, Copy, Debug)]
 struct Group {
-    len: usize,
-    /// Byte offset just after the group's last digit.
-    end: usize,
+    /// Digits, at most 11.
+    len: u8,
+    /// Bytes from the start of the run to just after the group's last digit: at most 11 digits
+    /// and a join of at most four bytes after each, so a byte is enough (a run is copied for
+    /// every digit run a phone could start at: keep it small).
+    end: u8,
     sep: Sep,
     bracketed: bool,
 }
@@ -636,8 +639,8 @@ fn read_run(bytes: &[u8], start: usize) -> Option<Run> {
             return None;
         }
         run.groups[run.ng] = Group {
-            len: i - group_start,
-            end: i,
+            len: (i - group_start) as u8,
+            end: u8::try_from(i - start).expect("a run spans at most 11 digits and 11 joins"),
             sep,
             bracketed: in_bracket,
         };
@@ -716,7 +719,7 @@ fn bare_shape(run: &Run) -> Option<Shape> {
     }
     let mut total = 0;
     let last = run.groups().iter().position(|x| {
-        total += x.len;
+        total += usize::from(x.len);
         total >= 10
     })?;
     if total != 10 {
@@ -744,7 +747,7 @@ fn shape(run: &Run, g: &[Group], national: [u8; 10], prefixed: bool) -> Shape {
         && (2..=3).contains(&g[n - 3].len);
     Shape {
         start: run.start,
-        end: g[n - 1].end,
+        end: run.start + usize::from(g[n - 1].end),
         national,
         prefixed,
         plus: run.plus,
