@@ -28,7 +28,7 @@
 
 use serde::Deserialize;
 
-use super::context::{WordLists, after_last_number, window_after, window_before};
+use super::context::{WordLists, after_last_number, is_alphanumeric, window_after, window_before};
 use super::digits::next_digit;
 use super::{Detector, Finding, Kind};
 
@@ -473,7 +473,7 @@ fn glued_before(text: &str, pos: usize) -> bool {
     text[..pos]
         .chars()
         .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || c == '+' || is_combining_mark(c))
+        .is_some_and(|c| is_alphanumeric(c) || c == '+' || is_combining_mark(c))
 }
 
 /// `0.`, `0,` or `1,` right before `pos`, where `digits` follow: the digits would be a decimal
@@ -499,7 +499,7 @@ fn glued_after(text: &str, pos: usize) -> bool {
     text[pos..]
         .chars()
         .next()
-        .is_some_and(|c| c.is_alphanumeric() || is_combining_mark(c))
+        .is_some_and(|c| is_alphanumeric(c) || is_combining_mark(c))
 }
 
 /// `,50` or `.5` right after `pos`: the digits before would be the integer part of an amount.
@@ -520,7 +520,7 @@ fn skip_token(text: &str, pos: usize) -> usize {
     let tail = &text[pos..];
     pos + tail
         .char_indices()
-        .find(|&(_, c)| !c.is_alphanumeric())
+        .find(|&(_, c)| !is_alphanumeric(c))
         .map_or(tail.len(), |(i, _)| i)
 }
 

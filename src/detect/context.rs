@@ -330,18 +330,29 @@ pub fn token_before(text: &str, end: usize, max_bytes: usize) -> &str {
     &head[token_start..]
 }
 
+/// [`char::is_alphanumeric`], with the Russian alphabet answered first: Cyrillic text is most of
+/// what detectors step over, and the standard table search is slow for it.
+pub fn is_alphanumeric(c: char) -> bool {
+    matches!(c, 'А'..='я' | 'Ё' | 'ё') || c.is_alphanumeric()
+}
+
+/// [`char::is_alphabetic`], with the Russian alphabet answered first (see [`is_alphanumeric`]).
+pub fn is_alphabetic(c: char) -> bool {
+    matches!(c, 'А'..='я' | 'Ё' | 'ё') || c.is_alphabetic()
+}
+
 fn is_word_boundary_before(text: &str, pos: usize) -> bool {
     text[..pos]
         .chars()
         .next_back()
-        .is_none_or(|c| !c.is_alphanumeric())
+        .is_none_or(|c| !is_alphanumeric(c))
 }
 
 fn is_word_boundary_after(text: &str, pos: usize) -> bool {
     text[pos..]
         .chars()
         .next()
-        .is_none_or(|c| !c.is_alphanumeric())
+        .is_none_or(|c| !is_alphanumeric(c))
 }
 
 #[cfg(test)]

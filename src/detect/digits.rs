@@ -35,6 +35,14 @@ fn block_has_digit(block: &[u8]) -> bool {
 /// Index of the first ASCII digit at or after `from`, if any.
 pub fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
+    // Digits come in clusters (dates, times, grouped numbers): look at the next word first.
+    if let Some(chunk) = bytes.get(i..i + 8) {
+        let digits = digit_bits(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        if digits != 0 {
+            return Some(i + digits.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
     while let Some(block) = bytes.get(i..i + BLOCK) {
         if block_has_digit(block) {
             break;

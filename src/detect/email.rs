@@ -31,7 +31,7 @@ use std::collections::HashSet;
 use memchr::memchr_iter;
 use serde::Deserialize;
 
-use super::context::token_before;
+use super::context::{is_alphabetic, is_alphanumeric, token_before};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/email.toml");
@@ -255,11 +255,11 @@ fn push_lowercase(out: &mut String, s: &str) {
 }
 
 fn is_local_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '.' | '_' | '%' | '+' | '-')
+    is_alphanumeric(c) || is_combining_mark(c) || matches!(c, '.' | '_' | '%' | '+' | '-')
 }
 
 fn is_domain_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '.' | '-')
+    is_alphanumeric(c) || is_combining_mark(c) || matches!(c, '.' | '-')
 }
 
 /// Combining diacritics: `й` and `ё` may arrive decomposed (domain-kz.md, names).
@@ -329,7 +329,7 @@ fn is_top_level(label: &str) -> bool {
         && label[4..]
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-');
-    punycode || (label.chars().count() >= 2 && label.chars().all(char::is_alphabetic))
+    punycode || (label.chars().count() >= 2 && label.chars().all(is_alphabetic))
 }
 
 /// Whether the local part starting at `start` sits in the authority of a URL

@@ -83,7 +83,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
-use super::context::{WordLists, WordScan, after_last_number, window_after, window_before};
+use super::context::{
+    WordLists, WordScan, after_last_number, is_alphabetic, is_alphanumeric, window_after,
+    window_before,
+};
 use super::digits::{next_digit, run_end};
 use super::{Detector, Finding, Kind};
 
@@ -603,7 +606,7 @@ impl IinDetector {
             end,
             kind,
             confidence,
-            normalized: digits.iter().map(|d| char::from(b'0' + d)).collect(),
+            normalized: String::from_utf8(digits.map(|d| b'0' + d).to_vec()).expect("ASCII digits"),
         })
     }
 
@@ -655,9 +658,9 @@ impl IinDetector {
         let label = window
             .rfind(['|', ';', '\t', '\n'])
             .map_or(window, |i| &window[i + 1..])
-            .trim_start_matches(|c: char| !c.is_alphanumeric());
+            .trim_start_matches(|c: char| !is_alphanumeric(c));
         let first = &label[..label
-            .find(|c: char| !c.is_alphanumeric())
+            .find(|c: char| !is_alphanumeric(c))
             .unwrap_or(label.len())];
         let words = self.words.scan(first);
         [IIN_WORDS, LOOSE_IIN_WORDS, BIN_WORDS]
@@ -682,35 +685,27 @@ const MAX_WIDEN: usize = 32;
 
 /// The start of the word `from` falls in, or `from`.
 fn widen_left(text: &str, from: usize) -> usize {
-    if !text[from..]
-        .chars()
-        .next()
-        .is_some_and(char::is_alphanumeric)
-    {
+    if !text[from..].chars().next().is_some_and(is_alphanumeric) {
         return from;
     }
     text[..from]
         .char_indices()
         .rev()
         .take(MAX_WIDEN)
-        .take_while(|(_, c)| c.is_alphanumeric())
+        .take_while(|&(_, c)| is_alphanumeric(c))
         .last()
         .map_or(from, |(i, _)| i)
 }
 
 /// The end of the word `to` falls in, or `to`.
 fn widen_right(text: &str, to: usize) -> usize {
-    if !text[..to]
-        .chars()
-        .next_back()
-        .is_some_and(char::is_alphanumeric)
-    {
+    if !text[..to].chars().next_back().is_some_and(is_alphanumeric) {
         return to;
     }
     to + text[to..]
         .chars()
         .take(MAX_WIDEN)
-        .take_while(|c| c.is_alphanumeric())
+        .take_while(|&c| is_alphanumeric(c))
         .map(char::len_utf8)
         .sum::<usize>()
 }
@@ -880,11 +875,8 @@ impl Detector for IinDetector {
             let len = end - start;
             if len == 12 {
                 let digits = std::array::from_fn(|i| bytes[start + i] - b'0');
-                let glued = text[..start]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphabetic)
-                    || text[end..].chars().next().is_some_and(char::is_alphabetic);
+                let glued = text[..start].chars().next_back().is_some_and(is_alphabetic)
+                    || text[end..].chars().next().is_some_and(is_alphabetic);
                 let form = if glued { Form::Glued } else { Form::Plain };
                 out.extend(self.judge(text, (start, end), digits, form));
             } else if GROUP_LEN.contains(&len)

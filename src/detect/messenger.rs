@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 use memchr::memchr2_iter;
 use serde::Deserialize;
 
-use super::context::ContextWords;
+use super::context::{ContextWords, is_alphanumeric};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/messenger.toml");
@@ -91,7 +91,7 @@ impl MessengerDetector {
     /// ended at `list_end`.
     fn handle_at(&self, text: &str, at: usize, list_end: Option<usize>) -> Option<Finding> {
         if before_is(text, at, |c| {
-            c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '/' | '@' | '\\')
+            is_alphanumeric(c) || matches!(c, '.' | '_' | '%' | '+' | '-' | '/' | '@' | '\\')
         }) {
             return None;
         }
@@ -203,7 +203,7 @@ fn link_at(text: &str, slash: usize) -> Option<Finding> {
     }
     // `robot.me/…`, `chat.me/…`, `x.t.me/…`: another host that merely ends in `t.me`.
     if before_is(text, start, |c| {
-        c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '@')
+        is_alphanumeric(c) || matches!(c, '.' | '-' | '_' | '/' | '@')
     }) {
         return None;
     }
@@ -274,9 +274,9 @@ fn is_reserved(path: &str) -> bool {
 fn glued_after(text: &str, end: usize) -> bool {
     let mut rest = text[end..].chars();
     match rest.next() {
-        Some('.') => rest.next().is_some_and(char::is_alphanumeric),
+        Some('.') => rest.next().is_some_and(is_alphanumeric),
         Some('-') => rest.next().is_some_and(|c| c.is_ascii_alphanumeric()),
-        Some(c) => c.is_alphanumeric() || c == '@',
+        Some(c) => is_alphanumeric(c) || c == '@',
         None => false,
     }
 }

@@ -77,7 +77,10 @@
 
 use serde::Deserialize;
 
-use super::context::{WordLists, after_last_number, token_before, window_after, window_before};
+use super::context::{
+    WordLists, after_last_number, is_alphabetic, is_alphanumeric, token_before, window_after,
+    window_before,
+};
 use super::digits::{has_digits, next_digit, run_end};
 use super::{Detector, Finding, Kind};
 
@@ -779,7 +782,7 @@ fn leading_ok(text: &str, shape: &Shape, last_end: Option<usize>) -> bool {
         // `ватсап+7…` is fine: the `+` itself marks the start.
         return !c.is_ascii_digit();
     }
-    if c.is_alphanumeric() || c == '_' || c == '+' {
+    if is_alphanumeric(c) || c == '_' || c == '+' {
         return false;
     }
     let sep_start = shape.start - c.len_utf8();
@@ -801,7 +804,7 @@ fn trailing_ok(text: &str, shape: &Shape) -> bool {
     let Some(c) = text[shape.end..].chars().next() else {
         return true;
     };
-    if c.is_alphanumeric() || c == '_' {
+    if is_alphanumeric(c) || c == '_' {
         return false;
     }
     let Some((sep, len)) = plain_sep(bytes, shape.end) else {
@@ -831,7 +834,7 @@ fn glued_word_before(text: &str, start: usize) -> Option<&str> {
         .char_indices()
         .rev()
         .take(MAX_GLUED_WORD)
-        .take_while(|(_, c)| c.is_alphabetic())
+        .take_while(|&(_, c)| is_alphabetic(c))
         .last()?
         .0;
     Some(&head[from..])
@@ -843,7 +846,7 @@ fn glued_word_after(text: &str, end: usize) -> Option<&str> {
     let len: usize = tail
         .chars()
         .take(MAX_GLUED_WORD)
-        .take_while(|c| c.is_alphabetic())
+        .take_while(|&c| is_alphabetic(c))
         .map(char::len_utf8)
         .sum();
     (len > 0).then(|| &tail[..len])
