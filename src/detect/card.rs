@@ -28,7 +28,7 @@
 
 use serde::Deserialize;
 
-use super::context::{WordLists, after_last_number, is_alphanumeric, window_after, window_before};
+use super::context::{WordLists, after_last_number, is_alphanumeric, window_before};
 use super::digits::next_digit;
 use super::{Detector, Finding, Kind};
 
@@ -259,12 +259,7 @@ impl CardDetector {
         let grouped = part.len() > 1;
         let context = || {
             self.words
-                .scan(window_before(text, start, CONTEXT_WINDOW))
-                .has(CARD_WORDS)
-                || self
-                    .words
-                    .scan(window_after(text, end, CONTEXT_WINDOW))
-                    .has(CARD_WORDS)
+                .around(CARD_WORDS, text, start, end, CONTEXT_WINDOW)
         };
         // Thirteen digits in one block are an EAN-13 barcode far more often than a card: no
         // network has issued 13-digit PANs for years, and 487… (Kazakh goods) starts like Visa.

@@ -151,6 +151,20 @@ impl WordLists {
         }
     }
 
+    /// Whether a word of list `list` is within `max_chars` characters on either side of
+    /// `start..end`, as [`ContextWords::around`] of that list says.
+    pub fn around(
+        &self,
+        list: usize,
+        text: &str,
+        start: usize,
+        end: usize,
+        max_chars: usize,
+    ) -> bool {
+        self.scan(window_before(text, start, max_chars)).has(list)
+            || self.scan(window_after(text, end, max_chars)).has(list)
+    }
+
     /// Records every word occurrence in `window`, for the queries of [`WordScan`].
     pub fn scan<'w>(&'w self, window: &'w str) -> WordScan<'w> {
         let mut scan = WordScan {
