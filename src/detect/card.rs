@@ -28,7 +28,8 @@
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, after_last_number, window_before};
+use super::context::{WordLists, after_last_number, is_alphanumeric, window_before};
+use super::digits::next_digit;
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/card.toml");
@@ -120,9 +121,13 @@ impl PrefixRange {
 #[derive(Clone, Debug)]
 pub struct CardDetector {
     brands: Vec<Brand>,
-    words: ContextWords,
-    document_words: ContextWords,
+    /// Card words and document words of `patterns/card.toml`, indexed by [`CARD_WORDS`] and
+    /// [`DOCUMENT_WORDS`].
+    words: WordLists,
 }
+
+const CARD_WORDS: usize = 0;
+const DOCUMENT_WORDS: usize = 1;
 
 /// One group of a run: digits and mask characters between separators.
 #[derive(Clone, Copy, Debug, Default)]
@@ -160,8 +165,7 @@ impl CardDetector {
             .collect();
         CardDetector {
             brands,
-            words: ContextWords::new(&rules.context_words),
-            document_words: ContextWords::new(&rules.document_words),
+            words: WordLists::new([&rules.context_words, &rules.document_words]),
         }
     }
 
@@ -240,9 +244,6 @@ impl CardDetector {
             return None;
         }
         let (start, end) = (part[0].start, part[part.len() - 1].end);
-        if self.names_a_document(text, start) {
-            return None;
-        }
         let mut positions = [0u8; MAX_LEN];
         let mut k = 0;
         for c in text[start..end].chars() {
@@ -256,7 +257,10 @@ impl CardDetector {
         }
         let positions = &positions[..k];
         let grouped = part.len() > 1;
-        let context = || self.words.around(text, start, end, CONTEXT_WINDOW);
+        let context = || {
+            self.words
+                .around(CARD_WORDS, text, start, end, CONTEXT_WINDOW)
+        };
         // Thirteen digits in one block are an EAN-13 barcode far more often than a card: no
         // network has issued 13-digit PANs for years, and 487… (Kazakh goods) starts like Visa.
         if !grouped && len == BARCODE_LEN && !context() {
@@ -282,6 +286,10 @@ impl CardDetector {
                 CONFIDENCE_MASKED
             }
         };
+        // Last of the checks: the others are cheaper and reject the same numbers either way.
+        if self.names_a_document(text, start) {
+            return None;
+        }
         Some(Finding {
             start,
             end,
@@ -299,11 +307,12 @@ impl CardDetector {
     /// (`Заказ 4512, оплата 4400 …`, `№ 12 4111 …`).
     fn names_a_document(&self, text: &str, start: usize) -> bool {
         let before = after_last_number(window_before(text, start, DOCUMENT_WINDOW), 1);
-        let Some((_, document)) = self.document_words.find_in(before) else {
+        let words = self.words.scan(before);
+        let Some((_, document)) = words.last(DOCUMENT_WORDS) else {
             return false;
         };
-        self.words
-            .find_in(before)
+        words
+            .last(CARD_WORDS)
             .is_none_or(|(_, card)| card < document)
     }
 }
@@ -320,32 +329,6 @@ impl Detector for CardDetector {
             i = self.scan_run(text, digit, out);
         }
     }
-}
-
-/// Index of the first ASCII digit at or after `from`. Eight bytes at a time: Cyrillic prose has
-/// few digits, and this loop is what the detector costs on it.
-fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        // Bit 7 of each byte is set iff that byte is in b'0'..=b'9' (a "has between" test that
-        // keeps bytes apart: no borrow or carry crosses a byte, bytes >= 0x80 are masked out).
-        let low = x & (ONES * 0x7F);
-        let digits = (ONES * (0x7F + 0x3A)).wrapping_sub(low)
-            & !x
-            & low.wrapping_add(ONES * (0x7F - 0x2F))
-            & (ONES * 0x80);
-        if digits != 0 {
-            return Some(i + digits.trailing_zeros() as usize / 8);
-        }
-        i += 8;
-    }
-    bytes
-        .get(i..)?
-        .iter()
-        .position(u8::is_ascii_digit)
-        .map(|p| i + p)
 }
 
 /// The stretch of digits, masks and single separators starting at `start`, and how many digits
@@ -485,7 +468,7 @@ fn glued_before(text: &str, pos: usize) -> bool {
     text[..pos]
         .chars()
         .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || c == '+' || is_combining_mark(c))
+        .is_some_and(|c| is_alphanumeric(c) || c == '+' || is_combining_mark(c))
 }
 
 /// `0.`, `0,` or `1,` right before `pos`, where `digits` follow: the digits would be a decimal
@@ -511,7 +494,7 @@ fn glued_after(text: &str, pos: usize) -> bool {
     text[pos..]
         .chars()
         .next()
-        .is_some_and(|c| c.is_alphanumeric() || is_combining_mark(c))
+        .is_some_and(|c| is_alphanumeric(c) || is_combining_mark(c))
 }
 
 /// `,50` or `.5` right after `pos`: the digits before would be the integer part of an amount.
@@ -532,7 +515,7 @@ fn skip_token(text: &str, pos: usize) -> usize {
     let tail = &text[pos..];
     pos + tail
         .char_indices()
-        .find(|&(_, c)| !c.is_alphanumeric())
+        .find(|&(_, c)| !is_alphanumeric(c))
         .map_or(tail.len(), |(i, _)| i)
 }
 
@@ -733,27 +716,6 @@ mod tests {
         let f = find(text);
         assert_eq!(f.len(), 1);
         assert_eq!(&text[f[0].start..f[0].end], "4111 1111 1111 1111");
-    }
-
-    #[test]
-    fn next_digit_agrees_with_a_plain_search() {
-        let text = "абв 7 «А» ¹²³ ٣ x9/0:@ ÿ0 ".repeat(3);
-        let bytes = text.as_bytes();
-        for from in 0..=bytes.len() {
-            let plain = bytes[from..]
-                .iter()
-                .position(u8::is_ascii_digit)
-                .map(|p| from + p);
-            assert_eq!(next_digit(bytes, from), plain, "from {from}");
-        }
-        for b in 0..=255u8 {
-            let chunk = [b'a', b'a', b'a', b'a', b'a', b'a', b'a', b];
-            assert_eq!(
-                next_digit(&chunk, 0).is_some(),
-                b.is_ascii_digit(),
-                "byte {b:#x}"
-            );
-        }
     }
 
     #[test]

@@ -6,8 +6,16 @@
 //! letters in any case, other letters (Cyrillic, Kazakh) as written in lower case, UPPER CASE or
 //! Title case — the three forms people type. The automaton holds all three forms, so a lookup
 //! never allocates or lower-cases the text: detectors call it for every candidate.
+//!
+//! [`ContextWords`] is one list. [`WordLists`] is the several lists of one detector (IIN words,
+//! BIN words, document words …) in one automaton: a detector scans the window around a candidate
+//! once and asks every list, with the same answers the lists would give one by one.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::Arc;
+
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, Anchored, MatchKind};
 
 /// A set of context words, compiled once.
 #[derive(Clone, Debug)]
@@ -22,18 +30,7 @@ impl ContextWords {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut forms: Vec<String> = Vec::new();
-        for word in words {
-            let lower = word.as_ref().trim().to_lowercase();
-            if lower.is_empty() {
-                continue;
-            }
-            forms.push(lower.to_uppercase());
-            forms.push(title_case(&lower));
-            forms.push(lower);
-        }
-        forms.sort();
-        forms.dedup();
+        let forms = case_forms(words);
         if forms.is_empty() {
             return ContextWords { matcher: None };
         }
@@ -79,6 +76,205 @@ impl ContextWords {
     pub fn around(&self, text: &str, start: usize, end: usize, max_chars: usize) -> bool {
         self.before(text, start, max_chars) || self.after(text, end, max_chars)
     }
+}
+
+/// Several lists of context words compiled into one automaton, so that one pass over a window
+/// answers "where is the last word of list *i*" for every list, also for any part of the window.
+///
+/// Each answer is exactly what [`ContextWords::find_in`] of that list alone would give on that
+/// part of the window: the pass records every occurrence of every word (overlaps included), and
+/// a query replays the leftmost-longest choice of a single list over the occurrences that lie
+/// inside the part, with the part's edges as word boundaries. A window with more occurrences than
+/// [`MAX_OCCURRENCES`] (a run of `####…`) is answered by the list's own automaton instead.
+#[derive(Clone, Debug)]
+pub struct WordLists {
+    /// Every case form of every word, all lists together, as a DFA driven byte by byte (one
+    /// table lookup per byte: windows are short and searched once per candidate); `None` when
+    /// there are no words. Shared, so that a clone is cheap.
+    matcher: Option<Arc<DFA>>,
+    /// For each pattern of `matcher`, the lists (bit *i* = list *i*) that hold it.
+    lists_of: Vec<u32>,
+    /// Each list alone, for windows with too many occurrences to record.
+    alone: Vec<ContextWords>,
+}
+
+/// Occurrences recorded per window before [`WordLists`] falls back to one automaton per list.
+pub const MAX_OCCURRENCES: usize = 16;
+
+/// One word occurrence in a scanned window: byte span and the lists that hold the word.
+#[derive(Clone, Copy, Debug, Default)]
+struct Occurrence {
+    start: u32,
+    end: u32,
+    lists: u32,
+}
+
+impl WordLists {
+    /// Compiles the lists; list *i* of the answer is `lists[i]`. At most 32 lists.
+    pub fn new<L, I, S>(lists: L) -> Self
+    where
+        L: IntoIterator<Item = I>,
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let lists: Vec<Vec<String>> = lists.into_iter().map(case_forms).collect();
+        assert!(lists.len() <= 32, "at most 32 word lists in one automaton");
+        let mut forms: Vec<(&str, u32)> = Vec::new();
+        for (i, list) in lists.iter().enumerate() {
+            forms.extend(list.iter().map(|f| (f.as_str(), 1u32 << i)));
+        }
+        forms.sort();
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut lists_of: Vec<u32> = Vec::new();
+        for (form, bit) in forms {
+            if patterns.last() == Some(&form) {
+                *lists_of.last_mut().expect("one mask per pattern") |= bit;
+            } else {
+                patterns.push(form);
+                lists_of.push(bit);
+            }
+        }
+        let matcher = (!patterns.is_empty()).then(|| {
+            let dfa = DFA::builder()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .prefilter(false)
+                .build(&patterns)
+                .expect("context words compile: they are plain literals");
+            Arc::new(dfa)
+        });
+        let alone = lists.iter().map(ContextWords::new).collect();
+        WordLists {
+            matcher,
+            lists_of,
+            alone,
+        }
+    }
+
+    /// Whether a word of list `list` is within `max_chars` characters on either side of
+    /// `start..end`, as [`ContextWords::around`] of that list says.
+    pub fn around(
+        &self,
+        list: usize,
+        text: &str,
+        start: usize,
+        end: usize,
+        max_chars: usize,
+    ) -> bool {
+        self.scan(window_before(text, start, max_chars)).has(list)
+            || self.scan(window_after(text, end, max_chars)).has(list)
+    }
+
+    /// Records every word occurrence in `window`, for the queries of [`WordScan`].
+    pub fn scan<'w>(&'w self, window: &'w str) -> WordScan<'w> {
+        let mut scan = WordScan {
+            lists: self,
+            window,
+            occurrences: [Occurrence::default(); MAX_OCCURRENCES],
+            len: 0,
+            overflow: false,
+        };
+        let Some(dfa) = &self.matcher else {
+            return scan;
+        };
+        let mut state = dfa
+            .start_state(Anchored::No)
+            .expect("an unanchored DFA has an unanchored start state");
+        'bytes: for (i, &b) in window.as_bytes().iter().enumerate() {
+            state = dfa.next_state(Anchored::No, state, b);
+            if !dfa.is_special(state) || !dfa.is_match(state) {
+                continue;
+            }
+            let end = i + 1;
+            for k in 0..dfa.match_len(state) {
+                if scan.len == MAX_OCCURRENCES {
+                    scan.overflow = true;
+                    break 'bytes;
+                }
+                let pattern = dfa.match_pattern(state, k);
+                scan.occurrences[scan.len] = Occurrence {
+                    start: (end - dfa.pattern_len(pattern)) as u32,
+                    end: end as u32,
+                    lists: self.lists_of[pattern.as_usize()],
+                };
+                scan.len += 1;
+            }
+        }
+        // Leftmost-longest replay wants them by start, the longest first at one start.
+        scan.occurrences[..scan.len].sort_unstable_by_key(|o| (o.start, std::cmp::Reverse(o.end)));
+        scan
+    }
+}
+
+/// The word occurrences of one window; see [`WordLists`].
+#[derive(Clone, Debug)]
+pub struct WordScan<'w> {
+    lists: &'w WordLists,
+    window: &'w str,
+    occurrences: [Occurrence; MAX_OCCURRENCES],
+    len: usize,
+    overflow: bool,
+}
+
+impl WordScan<'_> {
+    /// Span in the window of the last whole-word occurrence of list `list`, as
+    /// [`ContextWords::find_in`] gives it.
+    pub fn last(&self, list: usize) -> Option<(usize, usize)> {
+        self.last_in(list, 0..self.window.len())
+    }
+
+    /// Like [`last`](Self::last) for the part `part` of the window, as if only that part had
+    /// been searched (its edges are word boundaries); the span is still relative to the window.
+    pub fn last_in(&self, list: usize, part: std::ops::Range<usize>) -> Option<(usize, usize)> {
+        let text = &self.window[part.clone()];
+        if self.overflow {
+            return self.lists.alone[list]
+                .find_in(text)
+                .map(|(s, e)| (part.start + s, part.start + e));
+        }
+        let bit = 1u32 << list;
+        let mut next = part.start;
+        let mut last = None;
+        for o in &self.occurrences[..self.len] {
+            let (start, end) = (o.start as usize, o.end as usize);
+            if o.lists & bit == 0 || start < next || end > part.end {
+                continue;
+            }
+            next = end;
+            let (s, e) = (start - part.start, end - part.start);
+            if is_word_boundary_before(text, s) && is_word_boundary_after(text, e) {
+                last = Some((start, end));
+            }
+        }
+        last
+    }
+
+    /// Whether a word of list `list` occurs in the window as a whole word.
+    pub fn has(&self, list: usize) -> bool {
+        self.last(list).is_some()
+    }
+}
+
+/// The forms of `words` an automaton holds: lower case, UPPER CASE and Title case of each word,
+/// sorted and without duplicates.
+fn case_forms<I, S>(words: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut forms: Vec<String> = Vec::new();
+    for word in words {
+        let lower = word.as_ref().trim().to_lowercase();
+        if lower.is_empty() {
+            continue;
+        }
+        forms.push(lower.to_uppercase());
+        forms.push(title_case(&lower));
+        forms.push(lower);
+    }
+    forms.sort();
+    forms.dedup();
+    forms
 }
 
 fn title_case(lower: &str) -> String {
@@ -148,18 +344,29 @@ pub fn token_before(text: &str, end: usize, max_bytes: usize) -> &str {
     &head[token_start..]
 }
 
+/// [`char::is_alphanumeric`], with the Russian alphabet answered first: Cyrillic text is most of
+/// what detectors step over, and the standard table search is slow for it.
+pub fn is_alphanumeric(c: char) -> bool {
+    matches!(c, 'А'..='я' | 'Ё' | 'ё') || c.is_alphanumeric()
+}
+
+/// [`char::is_alphabetic`], with the Russian alphabet answered first (see [`is_alphanumeric`]).
+pub fn is_alphabetic(c: char) -> bool {
+    matches!(c, 'А'..='я' | 'Ё' | 'ё') || c.is_alphabetic()
+}
+
 fn is_word_boundary_before(text: &str, pos: usize) -> bool {
     text[..pos]
         .chars()
         .next_back()
-        .is_none_or(|c| !c.is_alphanumeric())
+        .is_none_or(|c| !is_alphanumeric(c))
 }
 
 fn is_word_boundary_after(text: &str, pos: usize) -> bool {
     text[pos..]
         .chars()
         .next()
-        .is_none_or(|c| !c.is_alphanumeric())
+        .is_none_or(|c| !is_alphanumeric(c))
 }
 
 #[cfg(test)]
@@ -229,6 +436,113 @@ mod tests {
         assert_eq!(token_before(text, text.len(), 4), "8701");
         let nbsp = "a\u{a0}b@c";
         assert_eq!(token_before(nbsp, nbsp.find('@').unwrap(), 100), "b");
+    }
+
+    /// Every answer of a combined scan equals what the list's own automaton gives on the same
+    /// part of the window, over generated windows full of overlapping, nested, glued and
+    /// differently cased words.
+    #[test]
+    fn combined_lists_answer_as_each_list_alone() {
+        let lists: [&[&str]; 4] = [
+            &["ИИН", "ИИНа", "iin", "тел", "телефон"],
+            &["инн", "ИНН", "заказ", "заказа", "счёт", "счёт-фактура", "№"],
+            &["no", "nr", "№", "#", "платёжное поручение", "поручение"],
+            &["тг", "tg", "₸", "$", "акт", "контакт"],
+        ];
+        let pieces = [
+            "ИИН",
+            "иин",
+            "Иин",
+            "ИИНа",
+            "ИИННН",
+            "iIn",
+            "IIN",
+            "тел",
+            "ТЕЛЕФОН",
+            "Телефон",
+            "инн",
+            "заказа",
+            "ЗАКАЗ",
+            "счёт-фактура",
+            "СЧЁТ",
+            "фактура",
+            "№",
+            "#",
+            "##",
+            "no",
+            "NO",
+            "nr",
+            "платёжное поручение",
+            "поручение",
+            "тг",
+            "ТГ",
+            "tg",
+            "₸",
+            "$",
+            "контакт",
+            "акт",
+            " ",
+            " ",
+            "-",
+            ".",
+            ":",
+            "1",
+            "42",
+            "a",
+            "я",
+            "ә",
+            "\u{a0}",
+        ];
+        let combined = WordLists::new(lists);
+        let alone: Vec<ContextWords> = lists.iter().map(|l| ContextWords::new(*l)).collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let mut window = String::new();
+            for _ in 0..next(16) {
+                window.push_str(pieces[next(pieces.len())]);
+            }
+            let scan = combined.scan(&window);
+            let bounds: Vec<usize> = (0..=window.len())
+                .filter(|&i| window.is_char_boundary(i))
+                .collect();
+            for _ in 0..8 {
+                let a = bounds[next(bounds.len())];
+                let b = bounds[next(bounds.len())];
+                let (a, b) = (a.min(b), a.max(b));
+                for (i, words) in alone.iter().enumerate() {
+                    let want = words.find_in(&window[a..b]).map(|(s, e)| (a + s, a + e));
+                    assert_eq!(
+                        scan.last_in(i, a..b),
+                        want,
+                        "list {i} in {:?}",
+                        &window[a..b]
+                    );
+                    assert_eq!(
+                        scan.last(i),
+                        words.find_in(&window),
+                        "list {i} in {window:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_window_with_too_many_occurrences_is_answered_list_by_list() {
+        let combined = WordLists::new([["#"], ["##"]]);
+        let window = "#".repeat(3 * MAX_OCCURRENCES) + " ## x";
+        let scan = combined.scan(&window);
+        assert!(scan.overflow);
+        let n = window.len();
+        assert_eq!(scan.last(1), Some((n - 4, n - 2)));
+        assert_eq!(scan.last(0), Some((n - 3, n - 2)));
+        assert_eq!(scan.last_in(1, 0..n - 5), Some((n - 7, n - 5)));
     }
 
     #[test]

@@ -31,7 +31,7 @@ use std::collections::HashSet;
 use memchr::memchr_iter;
 use serde::Deserialize;
 
-use super::context::token_before;
+use super::context::{is_alphabetic, is_alphanumeric, token_before};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/email.toml");
@@ -52,6 +52,8 @@ const MAX_DOMAIN: usize = 253;
 const MAX_URL_LOOKBACK: usize = 512;
 /// Characters between the `<` of a message id and the local part read inside it.
 const MAX_ID_PREFIX: usize = 128;
+/// Bytes of the longest label that may be a file extension; checked when the rules load.
+const MAX_EXTENSION: usize = 16;
 
 #[derive(Deserialize)]
 struct Rules {
@@ -83,7 +85,14 @@ impl EmailDetector {
             case_insensitive_suffixes: lower(rules.case_insensitive_suffixes)
                 .map(|s| format!(".{}", s.trim_start_matches('.')))
                 .collect(),
-            file_extensions: lower(rules.file_extensions).collect(),
+            file_extensions: lower(rules.file_extensions)
+                .inspect(|e| {
+                    assert!(
+                        e.len() <= MAX_EXTENSION,
+                        "patterns/email.toml: file extension longer than {MAX_EXTENSION} bytes"
+                    )
+                })
+                .collect(),
             message_id_headers: lower(rules.message_id_headers)
                 .map(|h| format!("{}:", h.trim_end_matches(':')))
                 .collect(),
@@ -119,12 +128,19 @@ impl EmailDetector {
         {
             return None;
         }
-        let domain_lc = domain.to_lowercase();
-        let local_norm = if self.ignores_local_case(&domain_lc) {
-            local.to_lowercase()
-        } else {
-            local.to_owned()
-        };
+        // `local@domain` built in one string: the domain lower-cased, then the local part too
+        // when the provider ignores its case.
+        let mut normalized = String::with_capacity(local.len() + 1 + domain.len());
+        normalized.push_str(local);
+        normalized.push('@');
+        push_lowercase(&mut normalized, domain);
+        if self.ignores_local_case(&normalized[local.len() + 1..]) {
+            if local.is_ascii() {
+                normalized[..local.len()].make_ascii_lowercase();
+            } else {
+                normalized = local.to_lowercase() + &normalized[local.len()..];
+            }
+        }
         let confidence = if local.is_ascii() {
             CONFIDENCE
         } else {
@@ -135,7 +151,7 @@ impl EmailDetector {
             end,
             kind: Kind::Email,
             confidence,
-            normalized: format!("{local_norm}@{domain_lc}"),
+            normalized,
         })
     }
 
@@ -196,7 +212,17 @@ impl EmailDetector {
     }
 
     fn is_file_extension(&self, tld: &str) -> bool {
-        tld.is_ascii() && self.file_extensions.contains(&tld.to_ascii_lowercase())
+        // Lower-cased on the stack: every extension is short, a longer label is none of them.
+        let mut buf = [0u8; MAX_EXTENSION];
+        let Some(lower) = buf.get_mut(..tld.len()) else {
+            return false;
+        };
+        if !tld.is_ascii() {
+            return false;
+        }
+        lower.copy_from_slice(tld.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(|l| self.file_extensions.contains(l))
     }
 }
 
@@ -219,12 +245,21 @@ impl Detector for EmailDetector {
     }
 }
 
+/// Appends `s` lower-cased as [`str::to_lowercase`] does it, without its allocation for ASCII.
+fn push_lowercase(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
+}
+
 fn is_local_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '.' | '_' | '%' | '+' | '-')
+    is_alphanumeric(c) || is_combining_mark(c) || matches!(c, '.' | '_' | '%' | '+' | '-')
 }
 
 fn is_domain_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '.' | '-')
+    is_alphanumeric(c) || is_combining_mark(c) || matches!(c, '.' | '-')
 }
 
 /// Combining diacritics: `й` and `ё` may arrive decomposed (domain-kz.md, names).
@@ -294,7 +329,7 @@ fn is_top_level(label: &str) -> bool {
         && label[4..]
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-');
-    punycode || (label.chars().count() >= 2 && label.chars().all(char::is_alphabetic))
+    punycode || (label.chars().count() >= 2 && label.chars().all(is_alphabetic))
 }
 
 /// Whether the local part starting at `start` sits in the authority of a URL

@@ -72,17 +72,22 @@
 //!
 //! # Performance
 //!
-//! The text is scanned byte by byte for ASCII digits; only runs of 12 digits and short runs
-//! followed by a separator and a digit go further, and only those look at the words around them
-//! (an automaton over a short window; the text is never lower-cased). Text without such runs
-//! costs one pass and no allocation.
+//! Digits are found with [`super::digits`] (digit-free blocks skipped at once); only runs of 12
+//! digits and short runs followed by a separator and a digit go further, and only those look at
+//! the words around them: one pass of one automaton over a short window answers all four word
+//! lists (the text is never lower-cased). Text without such runs costs one pass and no
+//! allocation.
 
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, after_last_number, window_after, window_before};
+use super::context::{
+    WordLists, WordScan, after_last_number, is_alphabetic, is_alphanumeric, window_after,
+    window_before,
+};
+use super::digits::{next_digit, run_end};
 use super::{Detector, Finding, Kind};
 
 /// Characters before a number in which an IIN/BIN word counts.
@@ -557,10 +562,8 @@ fn scientific(v: &str) -> Option<Scientific> {
 /// Finds IIN (ИИН/ЖСН) of a person and BIN (БИН/БСН) of an organisation in free text.
 #[derive(Clone, Debug)]
 pub struct IinDetector {
-    iin_words: ContextWords,
-    loose_iin_words: ContextWords,
-    bin_words: ContextWords,
-    document_words: ContextWords,
+    /// The word lists of `patterns/iin.toml`, indexed by the `*_WORDS` constants.
+    words: WordLists,
     number_signs: Vec<String>,
     today: Date,
 }
@@ -570,10 +573,12 @@ impl IinDetector {
     pub fn builtin() -> Self {
         let rules: Rules = toml::from_str(RULES).expect("patterns/iin.toml is valid");
         IinDetector {
-            iin_words: ContextWords::new(&rules.iin_words),
-            loose_iin_words: ContextWords::new(&rules.loose_iin_words),
-            bin_words: ContextWords::new(&rules.bin_words),
-            document_words: ContextWords::new(&rules.document_words),
+            words: WordLists::new([
+                &rules.iin_words,
+                &rules.loose_iin_words,
+                &rules.bin_words,
+                &rules.document_words,
+            ]),
             number_signs: rules.number_signs,
             today: Date::today(),
         }
@@ -601,7 +606,7 @@ impl IinDetector {
             end,
             kind,
             confidence,
-            normalized: digits.iter().map(|d| char::from(b'0' + d)).collect(),
+            normalized: String::from_utf8(digits.map(|d| b'0' + d).to_vec()).expect("ASCII digits"),
         })
     }
 
@@ -612,7 +617,7 @@ impl IinDetector {
             &text[widen_left(text, start - window_before(text, start, ID_WINDOW).len())..start],
             OTHER_NUMBER_DIGITS,
         );
-        let mut words = self.words_in(before, |_, e| char_count(&before[e..]));
+        let mut words = Words::seen(&self.words.scan(before), |_, e| char_count(&before[e..]));
         if words.document.is_some() && self.label_names_an_id(text, start) {
             words.document = None;
         }
@@ -636,7 +641,7 @@ impl IinDetector {
         if after.bytes().any(|b| b.is_ascii_digit()) {
             return Cue::default();
         }
-        let words = self.words_in(after, |s, _| char_count(&after[..s]));
+        let words = Words::seen(&self.words.scan(after), |s, _| char_count(&after[..s]));
         words.resolve().unwrap_or_default()
     }
 
@@ -653,26 +658,22 @@ impl IinDetector {
         let label = window
             .rfind(['|', ';', '\t', '\n'])
             .map_or(window, |i| &window[i + 1..])
-            .trim_start_matches(|c: char| !c.is_alphanumeric());
+            .trim_start_matches(|c: char| !is_alphanumeric(c));
         let first = &label[..label
-            .find(|c: char| !c.is_alphanumeric())
+            .find(|c: char| !is_alphanumeric(c))
             .unwrap_or(label.len())];
-        [&self.iin_words, &self.loose_iin_words, &self.bin_words]
+        let words = self.words.scan(first);
+        [IIN_WORDS, LOOSE_IIN_WORDS, BIN_WORDS]
             .into_iter()
-            .any(|words| words.occurs_in(first))
-    }
-
-    /// The nearest word of each list in `window`, as a distance computed from its span.
-    fn words_in(&self, window: &str, distance: impl Fn(usize, usize) -> usize) -> Words {
-        let seen = |words: &ContextWords| words.find_in(window).map(|(s, e)| distance(s, e));
-        Words {
-            iin: seen(&self.iin_words),
-            loose: seen(&self.loose_iin_words),
-            bin: seen(&self.bin_words),
-            document: seen(&self.document_words),
-        }
+            .any(|list| words.has(list))
     }
 }
+
+/// Indexes of the lists in [`IinDetector::words`].
+const IIN_WORDS: usize = 0;
+const LOOSE_IIN_WORDS: usize = 1;
+const BIN_WORDS: usize = 2;
+const DOCUMENT_WORDS: usize = 3;
 
 fn char_count(s: &str) -> usize {
     s.chars().count()
@@ -684,35 +685,27 @@ const MAX_WIDEN: usize = 32;
 
 /// The start of the word `from` falls in, or `from`.
 fn widen_left(text: &str, from: usize) -> usize {
-    if !text[from..]
-        .chars()
-        .next()
-        .is_some_and(char::is_alphanumeric)
-    {
+    if !text[from..].chars().next().is_some_and(is_alphanumeric) {
         return from;
     }
     text[..from]
         .char_indices()
         .rev()
         .take(MAX_WIDEN)
-        .take_while(|(_, c)| c.is_alphanumeric())
+        .take_while(|&(_, c)| is_alphanumeric(c))
         .last()
         .map_or(from, |(i, _)| i)
 }
 
 /// The end of the word `to` falls in, or `to`.
 fn widen_right(text: &str, to: usize) -> usize {
-    if !text[..to]
-        .chars()
-        .next_back()
-        .is_some_and(char::is_alphanumeric)
-    {
+    if !text[..to].chars().next_back().is_some_and(is_alphanumeric) {
         return to;
     }
     to + text[to..]
         .chars()
         .take(MAX_WIDEN)
-        .take_while(|c| c.is_alphanumeric())
+        .take_while(|&c| is_alphanumeric(c))
         .map(char::len_utf8)
         .sum::<usize>()
 }
@@ -727,6 +720,17 @@ struct Words {
 }
 
 impl Words {
+    /// The nearest word of each list in a scanned window, as a distance computed from its span.
+    fn seen(scan: &WordScan<'_>, distance: impl Fn(usize, usize) -> usize) -> Words {
+        let seen = |list| scan.last(list).map(|(s, e)| distance(s, e));
+        Words {
+            iin: seen(IIN_WORDS),
+            loose: seen(LOOSE_IIN_WORDS),
+            bin: seen(BIN_WORDS),
+            document: seen(DOCUMENT_WORDS),
+        }
+    }
+
     /// The cue these words give, or `None` when none of them counts.
     fn resolve(self) -> Option<Cue> {
         let iin = match (self.iin, self.loose) {
@@ -862,8 +866,7 @@ impl Detector for IinDetector {
     fn find(&self, text: &str, out: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
         let mut pos = 0;
-        while let Some(offset) = bytes[pos..].iter().position(u8::is_ascii_digit) {
-            let start = pos + offset;
+        while let Some(start) = next_digit(bytes, pos) {
             let end = run_end(bytes, start);
             pos = end;
             if not_a_candidate(bytes, start) {
@@ -872,11 +875,8 @@ impl Detector for IinDetector {
             let len = end - start;
             if len == 12 {
                 let digits = std::array::from_fn(|i| bytes[start + i] - b'0');
-                let glued = text[..start]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphabetic)
-                    || text[end..].chars().next().is_some_and(char::is_alphabetic);
+                let glued = text[..start].chars().next_back().is_some_and(is_alphabetic)
+                    || text[end..].chars().next().is_some_and(is_alphabetic);
                 let form = if glued { Form::Glued } else { Form::Plain };
                 out.extend(self.judge(text, (start, end), digits, form));
             } else if GROUP_LEN.contains(&len)
@@ -888,13 +888,6 @@ impl Detector for IinDetector {
             }
         }
     }
-}
-
-fn run_end(bytes: &[u8], start: usize) -> usize {
-    bytes[start..]
-        .iter()
-        .position(|b| !b.is_ascii_digit())
-        .map_or(bytes.len(), |n| start + n)
 }
 
 /// Whether the run at `start` follows a separator after a digit: it belongs to a chain of groups

@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 use memchr::memchr2_iter;
 use serde::Deserialize;
 
-use super::context::ContextWords;
+use super::context::{WordLists, is_alphanumeric};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/messenger.toml");
@@ -74,16 +74,19 @@ fn rules() -> &'static Rules {
 /// Finds messenger accounts (Telegram handles, t.me links).
 #[derive(Clone, Debug)]
 pub struct MessengerDetector {
-    words: ContextWords,
-    instagram_words: ContextWords,
+    /// Messenger words and Instagram words of `patterns/messenger.toml`, indexed by
+    /// [`MESSENGER_WORDS`] and [`INSTAGRAM_WORDS`].
+    words: WordLists,
 }
+
+const MESSENGER_WORDS: usize = 0;
+const INSTAGRAM_WORDS: usize = 1;
 
 impl MessengerDetector {
     /// The detector with the rules embedded from `patterns/messenger.toml`.
     pub fn builtin() -> Self {
         MessengerDetector {
-            words: ContextWords::new(&rules().context_words),
-            instagram_words: ContextWords::new(&rules().instagram_words),
+            words: WordLists::new([&rules().context_words, &rules().instagram_words]),
         }
     }
 
@@ -91,7 +94,7 @@ impl MessengerDetector {
     /// ended at `list_end`.
     fn handle_at(&self, text: &str, at: usize, list_end: Option<usize>) -> Option<Finding> {
         if before_is(text, at, |c| {
-            c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '/' | '@' | '\\')
+            is_alphanumeric(c) || matches!(c, '.' | '_' | '%' | '+' | '-' | '/' | '@' | '\\')
         }) {
             return None;
         }
@@ -103,7 +106,10 @@ impl MessengerDetector {
         if !is_personal_handle(handle) || is_placeholder(handle) || code_after(text, end) {
             return None;
         }
-        let confidence = if self.words.around(text, at, end, CONTEXT_WINDOW) {
+        let confidence = if self
+            .words
+            .around(MESSENGER_WORDS, text, at, end, CONTEXT_WINDOW)
+        {
             CONFIDENCE_CONTEXT
         } else if list_end
             .is_some_and(|e| e <= at && (is_list_gap(&text[e..at]) || is_same_clause(&text[e..at])))
@@ -131,7 +137,9 @@ impl MessengerDetector {
         (handle.len() <= MAX_INSTAGRAM
             && !handle.contains("..")
             && !glued_after(text, e)
-            && self.instagram_words.around(text, at, e, CONTEXT_WINDOW))
+            && self
+                .words
+                .around(INSTAGRAM_WORDS, text, at, e, CONTEXT_WINDOW))
         .then_some(e)
     }
 }
@@ -203,7 +211,7 @@ fn link_at(text: &str, slash: usize) -> Option<Finding> {
     }
     // `robot.me/…`, `chat.me/…`, `x.t.me/…`: another host that merely ends in `t.me`.
     if before_is(text, start, |c| {
-        c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '@')
+        is_alphanumeric(c) || matches!(c, '.' | '-' | '_' | '/' | '@')
     }) {
         return None;
     }
@@ -274,9 +282,9 @@ fn is_reserved(path: &str) -> bool {
 fn glued_after(text: &str, end: usize) -> bool {
     let mut rest = text[end..].chars();
     match rest.next() {
-        Some('.') => rest.next().is_some_and(char::is_alphanumeric),
+        Some('.') => rest.next().is_some_and(is_alphanumeric),
         Some('-') => rest.next().is_some_and(|c| c.is_ascii_alphanumeric()),
-        Some(c) => c.is_alphanumeric() || c == '@',
+        Some(c) => is_alphanumeric(c) || c == '@',
         None => false,
     }
 }

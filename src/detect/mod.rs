@@ -14,6 +14,7 @@
 
 pub mod card;
 pub mod context;
+pub mod digits;
 pub mod email;
 pub mod iin;
 pub mod messenger;

@@ -77,7 +77,11 @@
 
 use serde::Deserialize;
 
-use super::context::{ContextWords, after_last_number, token_before, window_after, window_before};
+use super::context::{
+    WordLists, after_last_number, is_alphabetic, is_alphanumeric, token_before, window_after,
+    window_before,
+};
+use super::digits::{has_digits, next_digit, run_end};
 use super::{Detector, Finding, Kind};
 
 const RULES: &str = include_str!("../../patterns/phone.toml");
@@ -109,10 +113,8 @@ const MAX_URL_LOOKBACK: usize = 256;
 /// Finds Kazakh and Russian (+7) telephone numbers.
 #[derive(Clone, Debug)]
 pub struct PhoneDetector {
-    phone_words: ContextWords,
-    document_words: ContextWords,
-    number_signs: ContextWords,
-    amount_words: ContextWords,
+    /// The word lists of `patterns/phone.toml`, indexed by the `*_WORDS` constants.
+    words: WordLists,
     /// Lower-cased ASCII link prefixes (`tel:`, `wa.me/`).
     link_prefixes: Vec<String>,
     known_ranges: PrefixTable,
@@ -171,10 +173,12 @@ impl PhoneDetector {
         ]
         .concat();
         Ok(PhoneDetector {
-            phone_words: ContextWords::new(&rules.words.phone),
-            document_words: ContextWords::new(&rules.words.document),
-            number_signs: ContextWords::new(&rules.words.number_sign),
-            amount_words: ContextWords::new(&rules.words.amount),
+            words: WordLists::new([
+                &rules.words.phone,
+                &rules.words.document,
+                &rules.words.number_sign,
+                &rules.words.amount,
+            ]),
             link_prefixes: rules
                 .words
                 .link_prefixes
@@ -217,7 +221,7 @@ impl PhoneDetector {
 
     /// A phone word glued to the number (`тел87015554412`): the space was forgotten.
     fn glued_phone_word(&self, text: &str, start: usize) -> bool {
-        glued_word_before(text, start).is_some_and(|w| self.phone_words.occurs_in(w))
+        glued_word_before(text, start).is_some_and(|w| self.words.scan(w).has(PHONE_WORDS))
     }
 
     /// A Cyrillic word glued after a complete `8`/`7`/`+7` number of a listed range
@@ -230,8 +234,10 @@ impl PhoneDetector {
         shape.prefixed
             && !word.starts_with(|c: char| c.is_ascii())
             && self.known_ranges.classify(&shape.national) == Range::Known
-            && !self.amount_words.occurs_in(word)
-            && !self.document_words.occurs_in(word)
+            && {
+                let words = self.words.scan(word);
+                !words.has(AMOUNT_WORDS) && !words.has(DOCUMENT_WORDS)
+            }
     }
 
     /// Weighs a well-shaped candidate by its number range, formatting and context words;
@@ -243,8 +249,9 @@ impl PhoneDetector {
         }
         if !(shape.plus || shape.bracketed)
             && self
-                .amount_words
-                .occurs_in(window_after(text, shape.end, self.amount_chars))
+                .words
+                .scan(window_after(text, shape.end, self.amount_chars))
+                .has(AMOUNT_WORDS)
         {
             return None;
         }
@@ -304,32 +311,39 @@ impl PhoneDetector {
             return Context::Phone;
         }
         let before = window_before(text, shape.start, self.before_chars);
-        let phone = self.phone_words.find_in(before).map(|(_, end)| end);
+        let words = self.words.scan(before);
+        let phone = words.last(PHONE_WORDS).map(|(_, end)| end);
         // A document word names the number written right after it, not this one further on:
         // `ИИН 871008401427 87011234567`, `Заказ 4512, 87011234567 (Айгуль)`.
         let tail = after_last_number(before, OTHER_NUMBER_DIGITS);
         let cut = before.len() - tail.len();
-        let document = self.document_words.find_in(tail).map(|(_, end)| cut + end);
+        let document = words
+            .last_in(DOCUMENT_WORDS, cut..before.len())
+            .map(|(_, end)| end);
+        // A number sign names the number right after it (`№ 87011234567`), not a later one:
+        // in `школа № 133. Связь: 8 701 …` the sign belongs to the school.
+        let number_sign_right_before = || {
+            words.last(NUMBER_SIGNS).is_some_and(|(_, end)| {
+                before[end..]
+                    .chars()
+                    .all(|c| c.is_whitespace() || matches!(c, ':' | '.' | '-'))
+            })
+        };
         match (phone, document) {
             (Some(p), Some(d)) if d > p => Context::Document,
             (Some(_), _) => Context::Phone,
             (None, Some(_)) => Context::Document,
-            (None, None) if self.number_sign_right_before(before) => Context::Document,
-            (None, None) if self.phone_words.after(text, shape.end, self.after_chars) => {
+            (None, None) if number_sign_right_before() => Context::Document,
+            (None, None)
+                if self
+                    .words
+                    .scan(window_after(text, shape.end, self.after_chars))
+                    .has(PHONE_WORDS) =>
+            {
                 Context::Phone
             }
             (None, None) => Context::Neutral,
         }
-    }
-
-    /// A number sign names the number right after it (`№ 87011234567`), not a later one:
-    /// in `школа № 133. Связь: 8 701 …` the sign belongs to the school.
-    fn number_sign_right_before(&self, before: &str) -> bool {
-        self.number_signs.find_in(before).is_some_and(|(_, end)| {
-            before[end..]
-                .chars()
-                .all(|c| c.is_whitespace() || matches!(c, ':' | '.' | '-'))
-        })
     }
 
     fn link_before(&self, text: &str, start: usize) -> bool {
@@ -340,6 +354,12 @@ impl PhoneDetector {
     }
 }
 
+/// Indexes of the lists in [`PhoneDetector::words`].
+const PHONE_WORDS: usize = 0;
+const DOCUMENT_WORDS: usize = 1;
+const NUMBER_SIGNS: usize = 2;
+const AMOUNT_WORDS: usize = 3;
+
 impl Detector for PhoneDetector {
     fn kinds(&self) -> &'static [Kind] {
         &[Kind::Phone]
@@ -347,7 +367,7 @@ impl Detector for PhoneDetector {
 
     fn find(&self, text: &str, out: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
-        if count_digits(bytes) < MIN_DIGITS {
+        if !has_digits(bytes, MIN_DIGITS) {
             return;
         }
         let mut i = 0;
@@ -356,8 +376,8 @@ impl Detector for PhoneDetector {
             // Dates, times and small numbers never have ten digits within reach: skip them
             // without parsing.
             let reach = &bytes[run_start..bytes.len().min(run_start + MAX_SHAPE_BYTES)];
-            if count_digits(reach) < MIN_DIGITS {
-                i = run_start + digit_run_len(&bytes[run_start..]);
+            if !has_digits(reach, MIN_DIGITS) {
+                i = run_end(bytes, run_start);
                 continue;
             }
             if let Some((shape, confidence)) = self.phone_at(text, run_start, last_end) {
@@ -371,7 +391,7 @@ impl Detector for PhoneDetector {
                 last_end = Some(shape.end);
                 i = shape.end;
             } else {
-                i = run_start + digit_run_len(&bytes[run_start..]);
+                i = run_end(bytes, run_start);
             }
         }
     }
@@ -496,48 +516,6 @@ fn e164(national: &[u8; 10]) -> String {
     s
 }
 
-/// ASCII digits in `bytes`. Counted in blocks with byte-wide sums, which the compiler turns
-/// into vector code: prose without digits costs a fraction of a nanosecond per byte.
-fn count_digits(bytes: &[u8]) -> usize {
-    let mut blocks = bytes.chunks_exact(32);
-    let mut n = 0;
-    for block in &mut blocks {
-        n += usize::from(
-            block
-                .iter()
-                .fold(0u8, |acc, &b| acc + u8::from(is_digit(b))),
-        );
-    }
-    n + blocks.remainder().iter().filter(|&&b| is_digit(b)).count()
-}
-
-/// The first ASCII digit at or after `from`, skipping digit-free blocks of 32 bytes at once.
-fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    while let Some(block) = bytes.get(i..i + 32) {
-        if block
-            .iter()
-            .fold(0u8, |acc, &b| acc | u8::from(is_digit(b)))
-            != 0
-        {
-            break;
-        }
-        i += 32;
-    }
-    bytes[i..].iter().position(|&b| is_digit(b)).map(|p| i + p)
-}
-
-fn is_digit(b: u8) -> bool {
-    b.wrapping_sub(b'0') < 10
-}
-
-fn digit_run_len(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|b| !b.is_ascii_digit())
-        .unwrap_or(bytes.len())
-}
-
 /// What joins a digit group to the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Sep {
@@ -551,9 +529,12 @@ enum Sep {
 
 #[derive(Clone, Copy, Debug)]
 struct Group {
-    len: usize,
-    /// Byte offset just after the group's last digit.
-    end: usize,
+    /// Digits, at most 11.
+    len: u8,
+    /// Bytes from the start of the run to just after the group's last digit: at most 11 digits
+    /// and a join of at most four bytes after each, so a byte is enough (a run is copied for
+    /// every digit run a phone could start at: keep it small).
+    end: u8,
     sep: Sep,
     bracketed: bool,
 }
@@ -661,8 +642,8 @@ fn read_run(bytes: &[u8], start: usize) -> Option<Run> {
             return None;
         }
         run.groups[run.ng] = Group {
-            len: i - group_start,
-            end: i,
+            len: (i - group_start) as u8,
+            end: u8::try_from(i - start).expect("a run spans at most 11 digits and 11 joins"),
             sep,
             bracketed: in_bracket,
         };
@@ -741,7 +722,7 @@ fn bare_shape(run: &Run) -> Option<Shape> {
     }
     let mut total = 0;
     let last = run.groups().iter().position(|x| {
-        total += x.len;
+        total += usize::from(x.len);
         total >= 10
     })?;
     if total != 10 {
@@ -769,7 +750,7 @@ fn shape(run: &Run, g: &[Group], national: [u8; 10], prefixed: bool) -> Shape {
         && (2..=3).contains(&g[n - 3].len);
     Shape {
         start: run.start,
-        end: g[n - 1].end,
+        end: run.start + usize::from(g[n - 1].end),
         national,
         prefixed,
         plus: run.plus,
@@ -801,7 +782,7 @@ fn leading_ok(text: &str, shape: &Shape, last_end: Option<usize>) -> bool {
         // `ватсап+7…` is fine: the `+` itself marks the start.
         return !c.is_ascii_digit();
     }
-    if c.is_alphanumeric() || c == '_' || c == '+' {
+    if is_alphanumeric(c) || c == '_' || c == '+' {
         return false;
     }
     let sep_start = shape.start - c.len_utf8();
@@ -823,7 +804,7 @@ fn trailing_ok(text: &str, shape: &Shape) -> bool {
     let Some(c) = text[shape.end..].chars().next() else {
         return true;
     };
-    if c.is_alphanumeric() || c == '_' {
+    if is_alphanumeric(c) || c == '_' {
         return false;
     }
     let Some((sep, len)) = plain_sep(bytes, shape.end) else {
@@ -853,7 +834,7 @@ fn glued_word_before(text: &str, start: usize) -> Option<&str> {
         .char_indices()
         .rev()
         .take(MAX_GLUED_WORD)
-        .take_while(|(_, c)| c.is_alphabetic())
+        .take_while(|&(_, c)| is_alphabetic(c))
         .last()?
         .0;
     Some(&head[from..])
@@ -865,7 +846,7 @@ fn glued_word_after(text: &str, end: usize) -> Option<&str> {
     let len: usize = tail
         .chars()
         .take(MAX_GLUED_WORD)
-        .take_while(|c| c.is_alphabetic())
+        .take_while(|&c| is_alphabetic(c))
         .map(char::len_utf8)
         .sum();
     (len > 0).then(|| &tail[..len])
