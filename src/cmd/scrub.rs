@@ -29,6 +29,7 @@ struct ScrubRun {
     pool: rayon::ThreadPool,
     batch_records: usize,
     verbose: bool,
+    keep_going: bool,
 }
 
 pub fn run(args: &ScrubArgs) -> Result<Outcome> {
@@ -89,6 +90,7 @@ impl ScrubRun {
             pool: super::thread_pool(args.threads)?,
             batch_records: args.batch_records,
             verbose: args.verbose,
+            keep_going: args.keep_going,
         })
     }
 
@@ -123,19 +125,14 @@ impl ScrubRun {
                 path.display()
             );
         }
+        let mut failures = super::Failures::default();
         for job in &self.jobs {
-            if let Some(dir) = job.output.as_ref().and_then(|o| o.parent())
-                && !dir.as_os_str().is_empty()
-            {
-                fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create directory {}", dir.display()))?;
+            match scrub_one(job, &pipeline) {
+                Ok(file) => report.push(file),
+                Err(err) => failures.add(&job.input, err, self.keep_going)?,
             }
-            // Checked again per file: a link inside a directory may point at an input.
-            if let Some(out) = &job.output {
-                tio::refuse_same_file(&job.input, out)?;
-            }
-            report.push(tio::scrub_file(job, &pipeline)?);
         }
+        report.failed = failures.failed.clone();
         report.seconds = started.elapsed().as_secs_f64();
         if let Some(path) = &self.report {
             let mut out = AtomicOutput::create(path, Compression::None)?;
@@ -151,6 +148,22 @@ impl ScrubRun {
                 report.totals.files, report.totals.records_in, report.totals.changed
             );
         }
+        failures.finish(report.files.len())?;
         Ok(Outcome::Clean)
     }
+}
+
+/// One file: its output directory made, its output checked again (a link inside a directory
+/// may point at an input), then scrubbed.
+fn scrub_one(job: &FileJob, pipeline: &Pipeline) -> Result<crate::report::FileReport> {
+    if let Some(dir) = job.output.as_ref().and_then(|o| o.parent())
+        && !dir.as_os_str().is_empty()
+    {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create directory {}", dir.display()))?;
+    }
+    if let Some(out) = &job.output {
+        tio::refuse_same_file(&job.input, out)?;
+    }
+    tio::scrub_file(job, pipeline)
 }

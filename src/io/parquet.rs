@@ -134,7 +134,8 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
         .iter()
         .map(|f| value_type(f.data_type()))
         .collect();
-    let headers = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    super::checks::unique_headers(&job.input, &headers)?;
     Ok(OpenParquet {
         file,
         meta,
@@ -303,6 +304,7 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
 fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> Result<FileReport> {
     let started = Instant::now();
     let open = open(job)?;
+    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors)?;
     let planned = open.plan(job, pipeline)?;
     say_assumptions(job, &open.headers, &planned, pipeline);
     let plans: Vec<ColumnPlan> = planned.iter().map(|(_, p)| p.clone()).collect();
@@ -340,10 +342,12 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
     let mut totals = FileCounts::new(open.headers.len());
     let mut first_record = 1u64;
     'groups: for rg in 0..open.row_groups() {
-        let reader = open.reader(Some(rg), pipeline.batch_records)?;
+        let read_err = || format!("cannot read {}: row group {}", job.input.display(), rg + 1);
+        let reader = open
+            .reader(Some(rg), pipeline.batch_records)
+            .with_context(read_err)?;
         for batch in reader {
-            let mut batch =
-                batch.with_context(|| format!("cannot read {}", job.input.display()))?;
+            let mut batch = batch.with_context(read_err)?;
             let left = limit - (first_record - 1);
             if (batch.num_rows() as u64) > left {
                 batch = batch.slice(0, left as usize);
