@@ -57,7 +57,10 @@ impl ContextWords {
         let matcher = self.matcher.as_ref()?;
         let mut last = None;
         for m in matcher.find_iter(text) {
-            if is_word_boundary_before(text, m.start()) && is_word_boundary_after(text, m.end()) {
+            if is_word_boundary_before(text, m.start())
+                && is_word_boundary_after(text, m.end())
+                && !is_scrub_marker(text, m.start(), m.end())
+            {
                 last = Some((m.start(), m.end()));
             }
         }
@@ -148,6 +151,20 @@ pub fn token_before(text: &str, end: usize, max_bytes: usize) -> &str {
     &head[token_start..]
 }
 
+/// Whether the word at `start..end` is part of what tazala writes in place of a value: a
+/// placeholder (`[NAME]`) or a pseudonym (`IIN-KHNLSTCMLHPGKGTP`). Such a word is no context:
+/// otherwise scrubbing a scrubbed text would find values the first pass rightly left.
+fn is_scrub_marker(text: &str, start: usize, end: usize) -> bool {
+    let placeholder = text[..start].ends_with('[') && text[end..].starts_with(']');
+    let pseudonym = text[end..].strip_prefix('-').is_some_and(|tail| {
+        tail.bytes().take_while(u8::is_ascii_uppercase).count() >= PSEUDONYM_LETTERS
+    });
+    placeholder || pseudonym
+}
+
+/// Letters of a pseudonym after its kind (`pseudonym`); fewer would be an ordinary word.
+const PSEUDONYM_LETTERS: usize = 16;
+
 fn is_word_boundary_before(text: &str, pos: usize) -> bool {
     text[..pos]
         .chars()
@@ -229,6 +246,18 @@ mod tests {
         assert_eq!(token_before(text, text.len(), 4), "8701");
         let nbsp = "a\u{a0}b@c";
         assert_eq!(token_before(nbsp, nbsp.find('@').unwrap(), 100), "b");
+    }
+
+    /// Found by `tests/props.rs` (idempotence): tazala's own placeholders and pseudonyms
+    /// read as context words in a second scrub.
+    #[test]
+    fn regression_placeholders_and_pseudonyms_are_no_context() {
+        let words = ContextWords::new(["iin", "name"]);
+        assert_eq!(words.find_in("[NAME] Dana"), None);
+        assert_eq!(words.find_in("1427 IIN-KHNLSTCMLHPGKGTP"), None);
+        assert_eq!(words.find_in("[IIN]"), None);
+        assert!(words.occurs_in("IIN-номер 871008401427"));
+        assert!(words.occurs_in("name: Dana"));
     }
 
     #[test]

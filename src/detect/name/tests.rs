@@ -238,3 +238,12 @@ fn lost_initials_and_capitals() {
     finds("Жауапты: Жас?ланов ?.Н.", &["Жас?ланов ?.Н."]);
     finds("Оқушы ?лбосын Серікқызы", &["?лбосын Серікқызы"]);
 }
+
+/// Found by `tests/props.rs` (idempotence): the `[NAME]` placeholder read as the cue word
+/// "name", so a second scrub redacted the word after it.
+#[test]
+fn regression_name_placeholder_is_not_a_cue() {
+    finds("[NAME] Dana", &[]);
+    finds("[NAME] :FӘұ", &[]);
+    finds("Name: Dana", &["Dana"]);
+}
