@@ -580,3 +580,34 @@ fn a_panic_is_reported_without_its_message() {
     assert!(!r.stderr.contains(SECRET_IIN) && !r.stderr.contains(SECRET_NAME));
     assert!(!out.exists());
 }
+
+#[test]
+fn world_readable_key_warns_with_the_fix_and_patterned_key_is_refused() {
+    let c = Case::new();
+    let input = c.input("a.csv", students(3).as_bytes());
+    set_mode(&c.key, 0o644);
+    let r = c.scrub(&input, &c.out("a.csv"), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("can be read by other users (chmod 600 it)"),
+        "{}",
+        r.stderr
+    );
+    let key_hex = fs::read_to_string(&c.key).unwrap();
+    assert!(!r.stderr.contains(key_hex.trim()));
+
+    let weak = c.dir.path().join("weak.key");
+    fs::write(&weak, format!("{}\n", "ab".repeat(32))).unwrap();
+    set_mode(&weak, 0o600);
+    let out = c.out("b.csv");
+    let r = tazala(&["scrub", s(&input), "-o", s(&out), "--key-file", s(&weak)]);
+    assert_refusal(&r, &["weak.key", "a pattern, not 32 random bytes"]);
+    assert!(!r.stderr.contains(&"ab".repeat(4)));
+    assert!(!out.exists());
+    let short = c.dir.path().join("short.key");
+    fs::write(&short, &key_hex.trim()[..62]).unwrap();
+    let r = tazala(&["scrub", s(&input), "-o", s(&out), "--key-file", s(&short)]);
+    assert_refusal(&r, &["short.key", "64 hexadecimal digits"]);
+    assert!(!r.stderr.contains(&key_hex.trim()[..16]));
+}
