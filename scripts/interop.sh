@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin="${TAZALA_BIN:-target/release/tazala}"
-[ -x "$bin" ] || cargo build --release --quiet
+[ -n "${TAZALA_BIN:-}" ] || cargo build --release --quiet
 venv=target/interop-venv
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
