@@ -14,9 +14,15 @@ fuzz_target!(|data: &[u8]| {
     let findings = DETECTORS.find(&text);
     let mut last_end = 0;
     for f in &findings {
-        assert!(f.start < f.end && f.end <= text.len(), "span inside the text");
+        assert!(
+            f.start < f.end && f.end <= text.len(),
+            "span inside the text"
+        );
         assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
-        assert!(f.start >= last_end, "findings do not overlap and come in order");
+        assert!(
+            f.start >= last_end,
+            "findings do not overlap and come in order"
+        );
         last_end = f.end;
     }
 });

@@ -72,7 +72,11 @@ pub fn scan_and_scrub(data: &[u8], name: &str) {
         ..job
     };
     if let Ok(report) = io::scrub_file(&job, &pipeline) {
-        assert_eq!(report.records_out, Some(report.records_in), "record count kept");
+        assert_eq!(
+            report.records_out,
+            Some(report.records_in),
+            "record count kept"
+        );
         if let Ok(scan) = scanned {
             assert_eq!(scan.records_in, report.records_in, "scan and scrub agree");
         }
