@@ -611,3 +611,40 @@ fn world_readable_key_warns_with_the_fix_and_patterned_key_is_refused() {
     assert_refusal(&r, &["short.key", "64 hexadecimal digits"]);
     assert!(!r.stderr.contains(&key_hex.trim()[..16]));
 }
+
+/// Text nested in a list cannot be searched: without a rule the column is refused, so a name in
+/// it never passes unseen; a rule that keeps or drops it is accepted.
+#[test]
+fn parquet_nested_text_needs_a_rule() {
+    use std::sync::Arc;
+
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+    let c = Case::new();
+    let path = c.dir.path().join("in/nested.parquet");
+    let mut tags = ListBuilder::new(StringBuilder::new());
+    tags.values().append_value(SECRET_NAME);
+    tags.append(true);
+    let tags: ArrayRef = Arc::new(tags.finish());
+    let ids: ArrayRef = Arc::new(Int64Array::from(vec![1]));
+    let batch = RecordBatch::try_from_iter([("n", ids), ("tags", tags)]).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(
+        fs::File::create(&path).unwrap(),
+        batch.schema(),
+        None,
+    )
+    .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    c.refused(&path, &["nested.parquet: column 2", "can hold text"]);
+    let policy = c.dir.path().join("p.toml");
+    fs::write(
+        &policy,
+        "version = 1\n[[column]]\nname = \"tags\"\naction = \"drop\"\n",
+    )
+    .unwrap();
+    let out = c.out("nested.parquet");
+    let r = c.scrub(&path, &out, &["--policy", s(&policy)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.exists());
+}

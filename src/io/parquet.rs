@@ -14,7 +14,7 @@
 //! | `Utf8`, `LargeUtf8`, `Utf8View` | as CSV values; `null` writes an empty string, nulls stay null |
 //! | `Dictionary(_, Utf8)` | the dictionary's distinct values are scrubbed (counted once each), keys kept |
 //! | `Int64`, `UInt64` | written in decimal and judged as text (an IIN that lost its leading zero is 11 digits); `pseudonymise` writes an integer pseudonym that no identifier can equal, `redact`/`mask`/`null` write a null |
-//! | anything else (floats, dates, booleans, `Int32`, nested) | not searched: kept, or dropped by a rule. A header that names a personal kind over such a column is an error, so it is never kept silently |
+//! | anything else (floats, dates, booleans, `Int32`, nested) | not searched: kept, or dropped by a rule. A header that names a personal kind over such a column is an error, so it is never kept silently; so is, without a rule, a type that can hold text (binary, or text nested in lists, structs, maps) |
 //!
 //! Untouched columns are passed on as the same Arrow arrays (no copy); Parquet's own encoding
 //! of the pages is redone by the writer, so the file's bytes differ while its values do not.
@@ -70,6 +70,31 @@ fn value_type(dt: &DataType) -> ValueType {
         DataType::Int64 => ValueType::Integer { unsigned: false },
         DataType::UInt64 => ValueType::Integer { unsigned: true },
         _ => ValueType::Opaque,
+    }
+}
+
+/// Whether values of a type tazala does not search can hold text or identifiers (binary, or
+/// text nested in lists, structs, maps): kept unsearched, personal data in them would pass.
+fn may_hold_text(dt: &DataType) -> bool {
+    match dt {
+        DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Utf8View
+        | DataType::Binary
+        | DataType::LargeBinary
+        | DataType::BinaryView
+        | DataType::FixedSizeBinary(_) => true,
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::Map(f, _)
+        | DataType::RunEndEncoded(_, f) => may_hold_text(f.data_type()),
+        DataType::Struct(fields) => fields.iter().any(|f| may_hold_text(f.data_type())),
+        DataType::Union(fields, _) => fields.iter().any(|(_, f)| may_hold_text(f.data_type())),
+        DataType::Dictionary(_, v) => may_hold_text(v),
+        _ => false,
     }
 }
 
@@ -207,6 +232,16 @@ impl OpenParquet {
                     self.headers[i],
                     self.schema.field(i).data_type(),
                     plan.kind
+                );
+            }
+            if plan.rule.is_none() && may_hold_text(self.schema.field(i).data_type()) {
+                bail!(
+                    "{}: column {} ({}) can hold text that tazala cannot search, so personal \
+                     data in it would pass unseen: add a policy rule for it with action \
+                     \"drop\" or \"keep\"",
+                    job.input.display(),
+                    i + 1,
+                    self.schema.field(i).data_type()
                 );
             }
             if plan.rule.is_none() {
