@@ -344,9 +344,12 @@ impl RecordReader {
                 }
                 Parsed::Incomplete => {
                     if self.buf.len() - scan > MAX_RECORD_BYTES {
+                        let which = match self.records {
+                            0 => "the header".to_string(),
+                            n => format!("record {n}"),
+                        };
                         return Err(std::io::Error::other(format!(
-                            "record {}: longer than {} MiB (a quote never closed?)",
-                            self.records,
+                            "{which}: longer than {} MiB (a quote never closed?)",
                             MAX_RECORD_BYTES >> 20
                         )));
                     }
@@ -460,8 +463,8 @@ fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<(OpenCsv
         anyhow::bail!("{}: empty: no header record", file());
     };
     let header_raw = batch.bytes[header.start..header.end].to_vec();
-    let header_field_spans = &batch.fields[header.fields.clone()];
-    check_record(job, 0, &batch.bytes, header, header_field_spans, encoding)?;
+    let raw_fields = &batch.fields[header.fields.clone()];
+    check_record(job, 0, &batch.bytes, header, raw_fields, encoding)?;
     let header_fields: Vec<FieldSpan> = batch.fields[header.fields.clone()]
         .iter()
         .map(|f| FieldSpan {
