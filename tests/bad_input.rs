@@ -648,3 +648,23 @@ fn parquet_nested_text_needs_a_rule() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(out.exists());
 }
+
+/// Found by `fuzz/` (parquet_reader): a footer giving a column chunk a negative offset made the
+/// Parquet reader panic. The input is the fuzzer's, derived from the synthetic demo store.
+#[test]
+fn fuzz_parquet_negative_column_offset() {
+    let c = Case::new();
+    let bytes = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/regressions/fuzz_parquet_negative_column_offset.parquet"),
+    )
+    .unwrap();
+    let input = c.input("crash.parquet", &bytes);
+    c.refused(
+        &input,
+        &[
+            "crash.parquet: not a readable Parquet file: row group",
+            "outside the file",
+        ],
+    );
+}

@@ -153,6 +153,7 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
         File::open(&job.input).with_context(|| format!("cannot open {}", job.input.display()))?;
     let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
         .with_context(|| format!("{}: not a readable Parquet file", job.input.display()))?;
+    check_chunks(job, &file, &meta)?;
     let schema = meta.schema().clone();
     let types = schema
         .fields()
@@ -168,6 +169,37 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
         types,
         headers,
     })
+}
+
+/// Refuses a footer whose column chunks lie outside the file: the reader would panic on a
+/// negative offset (found by fuzzing, `fuzz_parquet_negative_column_offset`) or fail later.
+fn check_chunks(job: &FileJob, file: &File, meta: &ArrowReaderMetadata) -> Result<()> {
+    let len = file
+        .metadata()
+        .with_context(|| format!("cannot open {}", job.input.display()))?
+        .len();
+    for (r, rg) in meta.metadata().row_groups().iter().enumerate() {
+        for (c, chunk) in rg.columns().iter().enumerate() {
+            let start = chunk
+                .dictionary_page_offset()
+                .unwrap_or(chunk.data_page_offset());
+            let size = chunk.compressed_size();
+            let inside = u64::try_from(start)
+                .ok()
+                .zip(u64::try_from(size).ok())
+                .is_some_and(|(start, size)| start.checked_add(size).is_some_and(|e| e <= len));
+            if !inside {
+                bail!(
+                    "{}: not a readable Parquet file: row group {}, column {}: its pages lie \
+                     outside the file (a corrupt footer)",
+                    job.input.display(),
+                    r + 1,
+                    c + 1
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 impl OpenParquet {
