@@ -138,6 +138,11 @@ pub struct ScanArgs {
     /// Say on standard error what was assumed about each file (encoding, delimiter, kinds).
     #[arg(long, short = 'v')]
     pub verbose: bool,
+
+    /// In a directory, go on with the other files when one fails (it is listed, nothing of it
+    /// is written, and the exit status is 2). Without it the run stops at the first failure.
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +189,11 @@ pub struct ScrubArgs {
     /// With --k: the quasi-identifier columns of the output, by header, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "COLUMN,...", requires = "k")]
     pub quasi: Vec<String>,
+
+    /// In a directory, go on with the other files when one fails (it is listed, nothing of it
+    /// is written, and the exit status is 2). Without it the run stops at the first failure.
+    #[arg(long)]
+    pub keep_going: bool,
 
     /// Records per batch (memory bound and unit of parallel work).
     #[arg(long, value_name = "N", default_value_t = 16_384, hide = true)]

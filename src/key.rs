@@ -6,6 +6,13 @@
 //! mandatory for pseudonymisation, kept in a file outside the data, and never printed: [`Key`]'s
 //! `Debug` shows a redaction, and reports carry only its [`fingerprint`](Key::fingerprint).
 //!
+//! A key file must hold 32 bytes of entropy: 64 hexadecimal digits, and not a pattern. A
+//! pattern is told by two tests that 32 random bytes pass with overwhelming probability
+//! (they hold ~30 distinct byte values, and about 4 of their 30 consecutive differences equal
+//! the one before): fewer than [`MIN_DISTINCT_BYTES`] distinct values (`00…00`, a repeated
+//! word, a hex-encoded short password), or more than [`MAX_EQUAL_STEPS`] equal steps
+//! (`00 01 02 …`).
+//!
 //! Subkeys are derived with `blake3::derive_key` under versioned context strings, so a future
 //! change of scheme gets a new context and can never silently produce the old pseudonyms.
 //!
@@ -27,6 +34,11 @@ pub const PSEUDONYM_CONTEXT: &str = "tazala 2026-11 pseudonym v1";
 /// Context for the key fingerprint shown in reports: a different subkey, so the fingerprint
 /// reveals nothing about the pseudonym subkey.
 const FINGERPRINT_CONTEXT: &str = "tazala 2026-11 key fingerprint v1";
+
+/// Fewer distinct byte values than this, and a key is a pattern, not random.
+pub const MIN_DISTINCT_BYTES: usize = 20;
+/// More consecutive equal differences than this, and a key is a sequence, not random.
+pub const MAX_EQUAL_STEPS: usize = 15;
 
 /// 32 secret bytes. `Debug` and `Display` never show them.
 #[derive(Clone, PartialEq, Eq)]
@@ -56,6 +68,12 @@ impl Key {
         let mut bytes = [0u8; 32];
         for (i, pair) in hex.as_bytes().chunks(2).enumerate() {
             bytes[i] = (hex_digit(pair[0]) << 4) | hex_digit(pair[1]);
+        }
+        if !looks_random(&bytes) {
+            bail!(
+                "the key is a pattern, not 32 random bytes: it would be guessed. Create a key \
+                 with `tazala keygen -o PATH`"
+            );
         }
         Ok(Key(bytes))
     }
@@ -121,6 +139,18 @@ impl Key {
     }
 }
 
+/// Whether 32 bytes pass the two entropy tests of the module documentation.
+fn looks_random(bytes: &[u8; 32]) -> bool {
+    let mut seen = [false; 256];
+    for &b in bytes {
+        seen[b as usize] = true;
+    }
+    let distinct = seen.iter().filter(|s| **s).count();
+    let steps: Vec<u8> = bytes.windows(2).map(|w| w[1].wrapping_sub(w[0])).collect();
+    let equal_steps = steps.windows(2).filter(|w| w[0] == w[1]).count();
+    distinct >= MIN_DISTINCT_BYTES && equal_steps <= MAX_EQUAL_STEPS
+}
+
 fn hex_digit(b: u8) -> u8 {
     match b {
         b'0'..=b'9' => b - b'0',
@@ -145,7 +175,7 @@ impl fmt::Display for Key {
 mod tests {
     use super::*;
 
-    const HEX: &str = "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF";
+    const HEX: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0c3f92be76d541e4ed6b8aaf8930e540F";
 
     #[test]
     fn debug_and_display_never_show_the_key() {
@@ -155,7 +185,7 @@ mod tests {
             format!("{key}"),
             format!("{:?}", Some(&key)),
         ] {
-            assert!(!shown.to_lowercase().contains("0011"), "{shown}");
+            assert!(!shown.to_lowercase().contains("0f1e"), "{shown}");
             assert!(shown.contains("redacted"));
         }
     }
@@ -163,12 +193,48 @@ mod tests {
     #[test]
     fn parses_hex_with_whitespace_and_rejects_anything_else() {
         let key = Key::from_hex(&format!("  {HEX}\n")).unwrap();
-        assert_eq!(key.0[1], 0x11);
-        assert_eq!(key.0[31], 0xff);
+        assert_eq!(key.0[1], 0x1e);
+        assert_eq!(key.0[31], 0x0f);
         assert!(Key::from_hex(&HEX[..62]).is_err());
         assert!(Key::from_hex(&HEX.replace('0', "g")).is_err());
         let err = Key::from_hex(&format!("{}zz", &HEX[..62])).unwrap_err();
-        assert!(!format!("{err:#}").contains("0011"));
+        assert!(!format!("{err:#}").contains("0f1e"));
+    }
+
+    #[test]
+    fn short_and_patterned_keys_are_refused() {
+        let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let sequence: Vec<u8> = (0..32).collect();
+        let word: Vec<u8> = b"password".repeat(4);
+        for weak in [[0u8; 32].to_vec(), sequence, word, [0xab; 32].to_vec()] {
+            let err = Key::from_hex(&hex(&weak)).unwrap_err();
+            assert!(format!("{err:#}").contains("pattern"), "{err:#}");
+        }
+        assert!(Key::from_hex(&HEX[..62]).is_err(), "31 bytes");
+        assert!(Key::from_hex(&format!("{HEX}00")).is_err(), "33 bytes");
+        for _ in 0..1000 {
+            let key = Key::generate().unwrap();
+            assert!(looks_random(&key.0), "a random key passes");
+        }
+    }
+
+    #[test]
+    fn debug_of_a_struct_holding_a_key_is_redacted() {
+        #[derive(Debug)]
+        #[allow(dead_code)]
+        struct Config {
+            key: Option<Key>,
+        }
+        let key = Key::from_hex(HEX).unwrap();
+        let shown = format!(
+            "{:?} {:#?}",
+            Config {
+                key: Some(key.clone())
+            },
+            key
+        );
+        assert!(!shown.to_lowercase().contains("0f1e2d"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
     }
 
     #[test]

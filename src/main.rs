@@ -6,6 +6,9 @@ use clap::Parser;
 use tazala::cli::{Cli, Command};
 use tazala::cmd::{self, Outcome};
 
+/// When set, the run panics at once with this variable's text as the panic message.
+const PANIC_TEST_ENV: &str = "TAZALA_TEST_PANIC";
+
 fn main() -> ExitCode {
     // A panic message may quote the data being processed: print only where it happened.
     std::panic::set_hook(Box::new(|info| {
@@ -17,14 +20,23 @@ fn main() -> ExitCode {
     }));
 
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Detect(args) => cmd::detect::run(&args),
-        Command::Scan(args) => cmd::scan::run(&args),
-        Command::Scrub(args) => cmd::scrub::run(&args),
-        Command::Risk(args) => cmd::risk::run(&args),
-        Command::Keygen(args) => cmd::keygen::run(&args),
-        Command::Policy(command) => cmd::policy::run(&command),
-    };
+    // Unwinding drops every unfinished output (its temporary file is removed), then the run
+    // ends as any other error: exit status 2, never a half-written file.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // Lets the tests prove that a panic's message (which may quote data) is never printed.
+        if let Some(message) = std::env::var_os(PANIC_TEST_ENV) {
+            panic!("{}", message.to_string_lossy());
+        }
+        match cli.command {
+            Command::Detect(args) => cmd::detect::run(&args),
+            Command::Scan(args) => cmd::scan::run(&args),
+            Command::Scrub(args) => cmd::scrub::run(&args),
+            Command::Risk(args) => cmd::risk::run(&args),
+            Command::Keygen(args) => cmd::keygen::run(&args),
+            Command::Policy(command) => cmd::policy::run(&command),
+        }
+    }))
+    .unwrap_or_else(|_| Err(anyhow::anyhow!("stopped by the internal error above")));
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),
         Ok(Outcome::Found) => ExitCode::from(1),

@@ -211,6 +211,14 @@ impl FileReport {
     }
 }
 
+/// A file that could not be processed, and why (the error names file, record and column,
+/// never a value).
+#[derive(Clone, Debug, Serialize)]
+pub struct FailedFile {
+    pub input: String,
+    pub error: String,
+}
+
 /// A whole run: what `--report FILE` writes and `scan --format json` prints.
 #[derive(Clone, Debug, Serialize)]
 pub struct RunReport {
@@ -228,6 +236,9 @@ pub struct RunReport {
     /// Files under an input directory that are not a supported format and were not written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<String>,
+    /// Files that failed under `--keep-going` (nothing of them was written).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<FailedFile>,
     pub totals: Totals,
     /// Per output file, when the policy generalises or derives or `--k` is given: see
     /// `anonymise` (counts and k-anonymity figures, never values).
@@ -271,6 +282,7 @@ impl RunReport {
             policy_source: None,
             files: Vec::new(),
             skipped: Vec::new(),
+            failed: Vec::new(),
             totals: Totals::default(),
             anonymity: Vec::new(),
             seconds: 0.0,

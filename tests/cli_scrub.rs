@@ -1031,9 +1031,9 @@ fn a_ragged_record_is_an_error_naming_file_and_record_not_the_value() {
 }
 
 /// The encoding is decided from the first block: Windows-1251 bytes after a first megabyte of
-/// ASCII are kept as they are where untouched, and counted.
+/// ASCII cannot be searched as UTF-8, so the file is refused (issue 5), naming record and column.
 #[test]
-fn late_windows_1251_bytes_are_kept_and_reported() {
+fn late_windows_1251_bytes_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("late.csv");
     let mut bytes = b"id,Status\n".to_vec();
@@ -1048,28 +1048,19 @@ fn late_windows_1251_bytes_are_kept_and_reported() {
     bytes.push(b'\n');
     fs::write(&input, &bytes).unwrap();
     let out = dir.path().join("o.csv");
-    let policy = dir.path().join("p.toml");
-    fs::write(&policy, "[[column]]\nname = \"Status\"\nkind = \"text\"\n").unwrap();
     let key = dir.path().join("k");
     tazala(&["keygen", "-o", s(&key)]);
-    let report = dir.path().join("r.json");
-    let run = tazala(&[
-        "scrub",
-        s(&input),
-        "-o",
-        s(&out),
-        "--key-file",
-        s(&key),
-        "--policy",
-        s(&policy),
-        "--report",
-        s(&report),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(fs::read(&out).unwrap() == bytes, "untouched bytes are kept");
-    assert!(run.stderr.contains("not valid utf-8"), "{}", run.stderr);
-    let r: serde_json::Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
-    assert_eq!(r["files"][0]["columns"][1]["undecodable"], 1);
+    let run = tazala(&["scrub", s(&input), "-o", s(&out), "--key-file", s(&key)]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "late.csv: record {}, column 2: not valid UTF-8",
+            i + 1
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
 }
 
 /// A column whose first values come late is classified from the same records whatever the

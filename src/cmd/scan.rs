@@ -24,6 +24,7 @@ struct ScanRun {
     format: ScanFormat,
     sample: Option<u64>,
     verbose: bool,
+    keep_going: bool,
 }
 
 pub fn run(args: &ScanArgs) -> Result<Outcome> {
@@ -53,6 +54,7 @@ impl ScanRun {
             format: args.format,
             sample: args.sample,
             verbose: args.verbose,
+            keep_going: args.keep_going,
         })
     }
 
@@ -81,9 +83,14 @@ impl ScanRun {
             .iter()
             .map(|p| p.display().to_string())
             .collect();
+        let mut failures = super::Failures::default();
         for job in &self.jobs {
-            report.push(tio::scan_file(job, &pipeline)?);
+            match tio::scan_file(job, &pipeline) {
+                Ok(file) => report.push(file),
+                Err(err) => failures.add(&job.input, err, self.keep_going)?,
+            }
         }
+        report.failed = failures.failed.clone();
         report.seconds = started.elapsed().as_secs_f64();
         let stdout = io::stdout();
         let mut out = stdout.lock();
@@ -97,6 +104,7 @@ impl ScanRun {
                 .context("cannot write to standard output")?,
         }
         out.flush().context("cannot write to standard output")?;
+        failures.finish(report.files.len())?;
         Ok(if report.personal_found() > 0 {
             Outcome::Found
         } else {

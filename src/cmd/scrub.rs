@@ -31,6 +31,7 @@ struct ScrubRun {
     batch_records: usize,
     verbose: bool,
     anonymity: anonymise::Settings,
+    keep_going: bool,
 }
 
 pub fn run(args: &ScrubArgs) -> Result<Outcome> {
@@ -97,6 +98,7 @@ impl ScrubRun {
                 suppress: args.suppress,
                 quasi: args.quasi.clone(),
             },
+            keep_going: args.keep_going,
         })
     }
 
@@ -131,26 +133,20 @@ impl ScrubRun {
                 path.display()
             );
         }
+        let mut failures = super::Failures::default();
         for job in &self.jobs {
-            if let Some(dir) = job.output.as_ref().and_then(|o| o.parent())
-                && !dir.as_os_str().is_empty()
-            {
-                fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create directory {}", dir.display()))?;
-            }
-            // Checked again per file: a link inside a directory may point at an input.
-            if let Some(out) = &job.output {
-                tio::refuse_same_file(&job.input, out)?;
-            }
-            if anonymise::needed(&self.policy, &self.anonymity) {
-                let (file, anonymity) = anonymise::scrub_file(job, &pipeline, &self.anonymity)?;
-                say_risk(&anonymity);
-                report.push(file);
-                report.anonymity.push(anonymity);
-            } else {
-                report.push(tio::scrub_file(job, &pipeline)?);
+            match self.scrub_one(job, &pipeline) {
+                Ok((file, anonymity)) => {
+                    report.push(file);
+                    if let Some(anonymity) = anonymity {
+                        say_risk(&anonymity);
+                        report.anonymity.push(anonymity);
+                    }
+                }
+                Err(err) => failures.add(&job.input, err, self.keep_going)?,
             }
         }
+        report.failed = failures.failed.clone();
         report.seconds = started.elapsed().as_secs_f64();
         if let Some(path) = &self.report {
             let mut out = AtomicOutput::create(path, Compression::None)?;
@@ -166,6 +162,7 @@ impl ScrubRun {
                 report.totals.files, report.totals.records_in, report.totals.changed
             );
         }
+        failures.finish(report.files.len())?;
         Ok(Outcome::Clean)
     }
 }
@@ -192,4 +189,31 @@ fn say_risk(a: &anonymise::FileAnonymity) {
         ));
     }
     eprintln!("{line}");
+}
+
+impl ScrubRun {
+    /// One file: its output directory made, its output checked again (a link inside a
+    /// directory may point at an input), then scrubbed — with the k-anonymity passes when
+    /// `--k` or the policy's generalisations ask for them.
+    fn scrub_one(
+        &self,
+        job: &FileJob,
+        pipeline: &Pipeline,
+    ) -> Result<(crate::report::FileReport, Option<anonymise::FileAnonymity>)> {
+        if let Some(dir) = job.output.as_ref().and_then(|o| o.parent())
+            && !dir.as_os_str().is_empty()
+        {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create directory {}", dir.display()))?;
+        }
+        if let Some(out) = &job.output {
+            tio::refuse_same_file(&job.input, out)?;
+        }
+        if anonymise::needed(&self.policy, &self.anonymity) {
+            let (file, anonymity) = anonymise::scrub_file(job, pipeline, &self.anonymity)?;
+            Ok((file, Some(anonymity)))
+        } else {
+            Ok((tio::scrub_file(job, pipeline)?, None))
+        }
+    }
 }

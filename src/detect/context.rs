@@ -54,7 +54,10 @@ impl ContextWords {
         let matcher = self.matcher.as_ref()?;
         let mut last = None;
         for m in matcher.find_iter(text) {
-            if is_word_boundary_before(text, m.start()) && is_word_boundary_after(text, m.end()) {
+            if is_word_boundary_before(text, m.start())
+                && is_word_boundary_after(text, m.end())
+                && !is_scrub_marker(text, m.start(), m.end())
+            {
                 last = Some((m.start(), m.end()));
             }
         }
@@ -242,7 +245,10 @@ impl WordScan<'_> {
             }
             next = end;
             let (s, e) = (start - part.start, end - part.start);
-            if is_word_boundary_before(text, s) && is_word_boundary_after(text, e) {
+            if is_word_boundary_before(text, s)
+                && is_word_boundary_after(text, e)
+                && !is_scrub_marker(text, s, e)
+            {
                 last = Some((start, end));
             }
         }
@@ -354,6 +360,19 @@ pub fn is_alphanumeric(c: char) -> bool {
 pub fn is_alphabetic(c: char) -> bool {
     matches!(c, 'А'..='я' | 'Ё' | 'ё') || c.is_alphabetic()
 }
+/// Whether the word at `start..end` is part of what tazala writes in place of a value: a
+/// placeholder (`[NAME]`) or a pseudonym (`IIN-KHNLSTCMLHPGKGTP`). Such a word is no context:
+/// otherwise scrubbing a scrubbed text would find values the first pass rightly left.
+fn is_scrub_marker(text: &str, start: usize, end: usize) -> bool {
+    let placeholder = text[..start].ends_with('[') && text[end..].starts_with(']');
+    let pseudonym = text[end..].strip_prefix('-').is_some_and(|tail| {
+        tail.bytes().take_while(u8::is_ascii_uppercase).count() >= PSEUDONYM_LETTERS
+    });
+    placeholder || pseudonym
+}
+
+/// Letters of a pseudonym after its kind (`pseudonym`); fewer would be an ordinary word.
+const PSEUDONYM_LETTERS: usize = 16;
 
 fn is_word_boundary_before(text: &str, pos: usize) -> bool {
     text[..pos]
@@ -543,6 +562,18 @@ mod tests {
         assert_eq!(scan.last(1), Some((n - 4, n - 2)));
         assert_eq!(scan.last(0), Some((n - 3, n - 2)));
         assert_eq!(scan.last_in(1, 0..n - 5), Some((n - 7, n - 5)));
+    }
+
+    /// Found by `tests/props.rs` (idempotence): tazala's own placeholders and pseudonyms
+    /// read as context words in a second scrub.
+    #[test]
+    fn regression_placeholders_and_pseudonyms_are_no_context() {
+        let words = ContextWords::new(["iin", "name"]);
+        assert_eq!(words.find_in("[NAME] Dana"), None);
+        assert_eq!(words.find_in("1427 IIN-KHNLSTCMLHPGKGTP"), None);
+        assert_eq!(words.find_in("[IIN]"), None);
+        assert!(words.occurs_in("IIN-номер 871008401427"));
+        assert!(words.occurs_in("name: Dana"));
     }
 
     #[test]

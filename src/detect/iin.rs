@@ -964,8 +964,13 @@ fn grouped_at(bytes: &[u8], start: usize, first_end: usize) -> Option<(usize, [u
         if *separator.get_or_insert(this) != this {
             return None;
         }
+        // A run longer than any group (another IIN, an account) is a number of its own.
+        let next_end = run_end(bytes, e + sep_len);
+        if next_end - (e + sep_len) > *GROUP_LEN.end() {
+            break;
+        }
         s = e + sep_len;
-        e = run_end(bytes, s);
+        e = next_end;
     }
     (n == 12 && GROUP_COUNT.contains(&groups)).then_some((e, digits))
 }
@@ -1422,6 +1427,17 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    /// Found by `tests/props.rs` (idempotence): a grouped IIN followed by another IIN was
+    /// read as one chain too long for an IIN, and left in the text.
+    #[test]
+    fn regression_grouped_iin_followed_by_an_iin_is_found() {
+        let d = IinDetector::builtin();
+        let mut out = Vec::new();
+        d.find("ИИН 8710 0840 1427 061211600012", &mut out);
+        let spans: Vec<(usize, usize)> = out.iter().map(|f| (f.start, f.end)).collect();
+        assert_eq!(spans, vec![(7, 21), (22, 34)]);
     }
 
     #[test]

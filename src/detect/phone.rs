@@ -871,14 +871,25 @@ fn starts_phone_shape(bytes: &[u8], i: usize) -> bool {
 /// The digits ending at `end` stand alone: nothing but a space or punctuation before them.
 fn bare_group_before(text: &str, end: usize) -> bool {
     let head = text[..end].trim_end_matches(|c: char| c.is_ascii_digit());
+    // A group longer than any phone group (an IIN, an amount) cannot belong to the phone.
+    if end - head.len() > MAX_LOOSE_GROUP {
+        return false;
+    }
     head.chars()
         .next_back()
         .is_none_or(|c| c.is_whitespace() || ",;([{\"'".contains(c))
 }
 
+/// Digits of the longest group a written phone has (`+7 7172 …`): a longer loose group next to
+/// a phone is another number, not a piece of it.
+const MAX_LOOSE_GROUP: usize = 4;
+
 /// The digits starting at `start` stand alone: nothing but a space or punctuation after them.
 fn bare_group_at(text: &str, start: usize) -> bool {
     let tail = text[start..].trim_start_matches(|c: char| c.is_ascii_digit());
+    if text.len() - start - tail.len() > MAX_LOOSE_GROUP {
+        return false;
+    }
     tail.chars()
         .next()
         .is_none_or(|c| c.is_whitespace() || ",;)]}\"'".contains(c))
@@ -899,6 +910,27 @@ mod tests {
         let mut out = Vec::new();
         detector().find(text, &mut out);
         out
+    }
+
+    /// Found by `tests/props.rs` (idempotence): a phone followed or preceded by an IIN was
+    /// taken for a phone with a loose digit group and left in the text.
+    #[test]
+    fn regression_phone_next_to_an_iin_is_found() {
+        for text in [
+            "+7 701 234 56 78 061211600012",
+            "061211600012 +7 701 234 56 78",
+            "8 701 234 56 78 871008401427",
+        ] {
+            let phones: Vec<_> = find(text)
+                .into_iter()
+                .filter(|f| f.kind == Kind::Phone)
+                .collect();
+            assert_eq!(phones.len(), 1, "{text}");
+        }
+        assert!(
+            find("+7 701 123 45 67 8").is_empty(),
+            "a loose short group still refuses"
+        );
     }
 
     /// The one phone in `text`: its span text and normalised form.

@@ -5,8 +5,9 @@
 //! quotes as often on every line as on the header line, the most frequent on ties). Records
 //! follow RFC 4180: fields may be quoted with `"`, a quote inside is doubled, a quoted field may
 //! hold delimiters and line breaks; a record ends at `\n` or `\r\n`. The first record is the
-//! header. A record with more fields than the header is an error (file and record named); one
-//! with fewer is processed as far as it goes.
+//! header. A record with more or fewer fields than the header, a quoted field never closed,
+//! bytes that are not UTF-8 in a file read as UTF-8, and a record longer than [`BATCH_BYTES`]
+//! are errors naming the file, record and column, never the value (see `checks`).
 //!
 //! What "byte-identical" covers. Records are split on raw bytes and never re-encoded unless a
 //! value in them changes, so:
@@ -32,7 +33,6 @@
 use std::borrow::Cow;
 use std::io::Read;
 use std::ops::Range;
-use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -50,6 +50,9 @@ const READ_BYTES: usize = 1 << 20;
 /// Bytes of records at most in one batch (a batch also ends at `--batch-records`), so memory
 /// stays bounded when records are long.
 const BATCH_BYTES: usize = 32 << 20;
+/// Bytes of one record at most: a longer one (most often an unclosed quote swallowing the rest
+/// of the file) is an error rather than a file read whole into memory.
+const MAX_RECORD_BYTES: usize = BATCH_BYTES;
 /// Records handed to one worker at a time.
 const RECORDS_PER_TASK: usize = 256;
 /// Records of the first batch, whatever the batch size: columns are classified from it, so
@@ -269,6 +272,8 @@ struct RecordReader {
     pos: usize,
     eof: bool,
     dialect: Dialect,
+    /// Records split so far, the header included: numbers records in error messages.
+    records: u64,
 }
 
 /// One batch: its records' bytes, and spans into them.
@@ -335,8 +340,19 @@ impl RecordReader {
                         fields: first_field..batch.fields.len(),
                     });
                     scan += len;
+                    self.records += 1;
                 }
                 Parsed::Incomplete => {
+                    if self.buf.len() - scan > MAX_RECORD_BYTES {
+                        let which = match self.records {
+                            0 => "the header".to_string(),
+                            n => format!("record {n}"),
+                        };
+                        return Err(std::io::Error::other(format!(
+                            "{which}: longer than {} MiB (a quote never closed?)",
+                            MAX_RECORD_BYTES >> 20
+                        )));
+                    }
                     // Drop what earlier batches used, read more, and re-base the spans.
                     let shift = self.pos;
                     self.fill()?;
@@ -419,10 +435,7 @@ struct OpenCsv {
     headers: Vec<String>,
 }
 
-fn open_csv(
-    job: &FileJob,
-    progress: &indicatif::ProgressBar,
-) -> Result<Option<(OpenCsv, RecordReader)>> {
+fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<(OpenCsv, RecordReader)> {
     let src = super::open_input(&job.input, job.format.compression, progress)?;
     let mut reader = RecordReader {
         src,
@@ -430,19 +443,28 @@ fn open_csv(
         pos: 0,
         eof: false,
         dialect: Dialect { delimiter: b',' },
+        records: 0,
     };
-    reader.fill()?;
-    let (encoding, encoding_evidence) = TextEncoding::detect(&reader.buf, reader.eof)?;
+    let file = || job.input.display().to_string();
+    reader
+        .fill()
+        .with_context(|| format!("cannot read {}", file()))?;
+    let (encoding, encoding_evidence) =
+        TextEncoding::detect(&reader.buf, reader.eof).with_context(file)?;
     if encoding == (TextEncoding::Utf8 { bom: true }) {
         reader.pos = UTF8_BOM.len();
     }
     reader.dialect = Dialect::sniff(&reader.buf[reader.pos..]);
     let mut batch = Batch::default();
-    reader.next_batch(1, &mut batch)?;
+    reader
+        .next_batch(1, &mut batch)
+        .with_context(|| format!("cannot read {}", file()))?;
     let Some(header) = batch.records.first() else {
-        return Ok(None);
+        anyhow::bail!("{}: empty: no header record", file());
     };
     let header_raw = batch.bytes[header.start..header.end].to_vec();
+    let raw_fields = &batch.fields[header.fields.clone()];
+    check_record(job, 0, &batch.bytes, header, raw_fields, encoding)?;
     let header_fields: Vec<FieldSpan> = batch.fields[header.fields.clone()]
         .iter()
         .map(|f| FieldSpan {
@@ -459,7 +481,8 @@ fn open_csv(
                 .trim()
                 .to_string()
         })
-        .collect();
+        .collect::<Vec<String>>();
+    super::checks::unique_headers(&job.input, &headers)?;
     let open = OpenCsv {
         dialect: reader.dialect,
         encoding,
@@ -468,7 +491,61 @@ fn open_csv(
         header_fields,
         headers,
     };
-    Ok(Some((open, reader)))
+    Ok((open, reader))
+}
+
+/// Refuses a record with an unclosed quote or, in a UTF-8 file, bytes that are not UTF-8.
+fn check_record(
+    job: &FileJob,
+    number: u64,
+    buf: &[u8],
+    record: &RawRecord,
+    fields: &[FieldSpan],
+    encoding: TextEncoding,
+) -> Result<()> {
+    // An unclosed quote runs to the end of the file, so only a last field can be unclosed.
+    if let Some(last) = fields.last().filter(|f| f.quoted)
+        && !super::checks::quote_closed(&buf[last.start..last.end])
+    {
+        return Err(field_error(
+            job,
+            number,
+            fields.len(),
+            "a quoted value is never closed",
+        ));
+    }
+    let utf8 = matches!(encoding, TextEncoding::Utf8 { .. });
+    if !utf8 || std::str::from_utf8(&buf[record.start..record.end]).is_ok() {
+        return Ok(());
+    }
+    for (col, f) in fields.iter().enumerate() {
+        if std::str::from_utf8(&buf[f.start..f.end]).is_err() {
+            let how = if encoding == (TextEncoding::Utf8 { bom: true }) {
+                "declared by its byte-order mark"
+            } else {
+                "found at its start"
+            };
+            return Err(field_error(
+                job,
+                number,
+                col + 1,
+                &format!(
+                    "not valid UTF-8, although the file is UTF-8 ({how}): a value in another encoding cannot be searched; convert the whole file to one encoding"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An error about one field (never its value); record 0 is the header.
+fn field_error(job: &FileJob, record: u64, column: usize, detail: &str) -> anyhow::Error {
+    let what = if record == 0 {
+        "header".to_string()
+    } else {
+        format!("record {record}")
+    };
+    anyhow::anyhow!("{}: {what}, column {column}: {detail}", job.input.display())
 }
 
 /// Classifies the columns from the first batch.
@@ -575,9 +652,8 @@ pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let started = Instant::now();
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
     let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
-    let Some((open, mut reader)) = open_csv(job, &progress)? else {
-        return Ok(empty_report(job, None, started));
-    };
+    let (open, mut reader) = open_csv(job, &progress)?;
+    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors)?;
     let limit = pipeline.max_records.unwrap_or(u64::MAX);
     let mut first = Batch::default();
     reader
@@ -622,11 +698,8 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
     let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
     let write_err = || format!("cannot write {}", output.display());
-    let Some((open, mut reader)) = open_csv(job, &progress)? else {
-        // No header: an empty output (a lone byte-order mark is not kept).
-        AtomicOutput::create(output, job.format.compression)?.commit()?;
-        return Ok(empty_report(job, Some(output), started));
-    };
+    let (open, mut reader) = open_csv(job, &progress)?;
+    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors)?;
     let mut first = Batch::default();
     reader
         .next_batch(CLASSIFY_RECORDS, &mut first)
@@ -693,24 +766,6 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     })
 }
 
-fn empty_report(job: &FileJob, output: Option<&Path>, started: Instant) -> FileReport {
-    FileReport {
-        input: job.input.display().to_string(),
-        output: output.map(|o| o.display().to_string()),
-        format: FormatReport {
-            format: "csv",
-            compression: job.format.compression.name().map(String::from),
-            encoding: None,
-            encoding_evidence: Some("empty file"),
-            delimiter: None,
-        },
-        records_in: 0,
-        records_out: output.map(|_| 0),
-        columns: Vec::new(),
-        seconds: started.elapsed().as_secs_f64(),
-    }
-}
-
 /// The header as read, minus dropped columns.
 fn write_header(open: &OpenCsv, scrubber: &Scrubber) -> Vec<u8> {
     let raw = &open.header_raw;
@@ -767,17 +822,19 @@ fn process_batch(
                 for (k, record) in chunk.iter().enumerate() {
                     let number = first_record + (chunk_index * RECORDS_PER_TASK + k) as u64;
                     let fields = &batch.fields[record.fields.clone()];
-                    if fields.len() > columns {
+                    if fields.len() != columns {
                         return Err(record_error(
                             job,
                             number,
                             &format!(
-                                "{} fields but the header has {} (unquoted delimiter in a value?)",
+                                "{} fields but the header has {} (an unquoted delimiter or line \
+                                 break in a value?)",
                                 fields.len(),
                                 columns
                             ),
                         ));
                     }
+                    check_record(job, number, view.buf, record, fields, view.encoding)?;
                     counts.records += 1;
                     changed.clear();
                     new_bytes.clear();
@@ -906,17 +963,18 @@ pub struct RawCsv {
     reader: RecordReader,
 }
 
-/// Opens `job.input` and reads its header; `None` for an empty file.
-pub fn open_raw(job: &FileJob) -> Result<Option<RawCsv>> {
+/// Opens `job.input` and reads its header (an empty file is an error, as for the scrub).
+pub fn open_raw(job: &FileJob) -> Result<RawCsv> {
     let hidden = indicatif::ProgressBar::hidden();
-    Ok(open_csv(job, &hidden)?.map(|(open, reader)| RawCsv {
+    let (open, reader) = open_csv(job, &hidden)?;
+    Ok(RawCsv {
         dialect: open.dialect,
         encoding: open.encoding,
         header_raw: open.header_raw,
         header_fields: open.header_fields,
         headers: open.headers,
         reader,
-    }))
+    })
 }
 
 impl RawCsv {

@@ -4,7 +4,9 @@
 //! |---|---|---|
 //! | `EF BB BF` | UTF-8 with BOM | the BOM is kept |
 //! | `FF FE` / `FE FF` | UTF-16: refused (convert to UTF-8 first) | |
+//! | a NUL byte | not text (binary, or UTF-16 without a mark): refused | |
 //! | valid UTF-8 (a sequence cut by the block end is allowed) | UTF-8 | |
+//! | control bytes other than tab, line ends, form feed and `1A`, or `98` (unassigned in Windows-1251) | no known encoding: refused | |
 //! | anything else | Windows-1251 (1C and Excel exports on Russian-locale Windows) | Windows-1251 |
 //!
 //! The delimiters, quotes and line ends of a CSV file are ASCII in both encodings, and neither
@@ -44,6 +46,12 @@ impl TextEncoding {
         if block.starts_with(b"\xFF\xFE") || block.starts_with(b"\xFE\xFF") {
             bail!("UTF-16 text is not supported: convert the file to UTF-8 first");
         }
+        if memchr::memchr(0, block).is_some() {
+            bail!(
+                "holds NUL bytes: not a text file (or UTF-16 without a byte-order mark), so its \
+                 encoding cannot be told; convert it to UTF-8"
+            );
+        }
         match std::str::from_utf8(block) {
             Ok(_) if block.is_ascii() => Ok((
                 TextEncoding::Utf8 { bom: false },
@@ -54,6 +62,10 @@ impl TextEncoding {
             Err(e) if e.error_len().is_none() && !at_eof => {
                 Ok((TextEncoding::Utf8 { bom: false }, "valid utf-8"))
             }
+            Err(_) if block.iter().any(|&b| b == 0x98 || is_binary_control(b)) => bail!(
+                "neither UTF-8 nor Windows-1251 text (control bytes or bytes unassigned in \
+                 Windows-1251), so its encoding cannot be told; convert it to UTF-8"
+            ),
             Err(_) => Ok((
                 TextEncoding::Windows1251,
                 "not valid utf-8: assumed windows-1251",
@@ -103,9 +115,22 @@ impl TextEncoding {
     }
 }
 
+/// A control byte no text export holds (tab, line ends, form feed and DOS end-of-file aside).
+fn is_binary_control(b: u8) -> bool {
+    b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_and_unknown_encodings_are_refused() {
+        assert!(TextEncoding::detect(b"a,b\n\0\x01", true).is_err());
+        assert!(TextEncoding::detect(b"a,b\n\xc8\x02\x03", true).is_err());
+        assert!(TextEncoding::detect(b"a,b\n\x98\xc8", true).is_err());
+        assert!(TextEncoding::detect(b"a\tb\r\n\xc8\xc8\n", true).is_ok());
+    }
 
     #[test]
     fn detects_bom_utf8_and_windows_1251() {

@@ -13,6 +13,7 @@
 //! What this module is not: it classifies and changes nothing itself; `csv` and `parquet` own
 //! their read → transform → write loops.
 
+pub mod checks;
 pub mod csv;
 pub mod encoding;
 pub mod parquet;

@@ -16,7 +16,7 @@
 //! | `Utf8`, `LargeUtf8`, `Utf8View` | as CSV values; nulls stay null; `null` writes a null (an empty string where the schema forbids nulls) |
 //! | `Dictionary(_, Utf8)` | the dictionary's distinct values are scrubbed (counted once each), keys kept |
 //! | `Int64`, `UInt64` | written in decimal and judged as text (an IIN that lost its leading zero is 11 digits); `pseudonymise` writes an integer pseudonym that no identifier can equal, `redact`/`mask`/`null` write a null. A column classified `none` is not searched past its sample: a number column's type says what it holds, and one id or amount in ten passes the IIN check digit by chance |
-//! | anything else (floats, dates, booleans, `Int32`, nested) | not searched: kept, or dropped by a rule (an `Int32` cannot hold a 12-digit IIN nor a 10- or 11-digit phone). A header that names a personal kind over such a column is an error, so it is never kept silently |
+//! | anything else (floats, dates, booleans, `Int32`, nested) | not searched: kept, or dropped by a rule (an `Int32` cannot hold a 12-digit IIN nor a 10- or 11-digit phone). A header that names a personal kind over such a column is an error, so it is never kept silently; so is, without a rule, a type that can hold text (binary, or text nested in lists, structs, maps) |
 //!
 //! Untouched columns are passed on as the same Arrow arrays (no copy); Parquet's own encoding
 //! of the pages is redone by the writer, so the file's bytes differ while its values do not.
@@ -86,6 +86,31 @@ fn value_type(dt: &DataType) -> ValueType {
     }
 }
 
+/// Whether values of a type tazala does not search can hold text or identifiers (binary, or
+/// text nested in lists, structs, maps): kept unsearched, personal data in them would pass.
+fn may_hold_text(dt: &DataType) -> bool {
+    match dt {
+        DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Utf8View
+        | DataType::Binary
+        | DataType::LargeBinary
+        | DataType::BinaryView
+        | DataType::FixedSizeBinary(_) => true,
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::Map(f, _)
+        | DataType::RunEndEncoded(_, f) => may_hold_text(f.data_type()),
+        DataType::Struct(fields) => fields.iter().any(|f| may_hold_text(f.data_type())),
+        DataType::Union(fields, _) => fields.iter().any(|(_, f)| may_hold_text(f.data_type())),
+        DataType::Dictionary(_, v) => may_hold_text(v),
+        _ => false,
+    }
+}
+
 /// The values of a column slice as text, `None` for nulls (and for opaque types).
 fn texts(array: &dyn Array) -> Vec<Option<String>> {
     let n = array.len();
@@ -141,13 +166,15 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
         File::open(&job.input).with_context(|| format!("cannot open {}", job.input.display()))?;
     let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
         .with_context(|| format!("{}: not a readable Parquet file", job.input.display()))?;
+    check_chunks(job, &file, &meta)?;
     let schema = meta.schema().clone();
     let types = schema
         .fields()
         .iter()
         .map(|f| value_type(f.data_type()))
         .collect();
-    let headers = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    super::checks::unique_headers(&job.input, &headers)?;
     Ok(OpenParquet {
         file,
         meta,
@@ -155,6 +182,37 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
         types,
         headers,
     })
+}
+
+/// Refuses a footer whose column chunks lie outside the file: the reader would panic on a
+/// negative offset (found by fuzzing, `fuzz_parquet_negative_column_offset`) or fail later.
+fn check_chunks(job: &FileJob, file: &File, meta: &ArrowReaderMetadata) -> Result<()> {
+    let len = file
+        .metadata()
+        .with_context(|| format!("cannot open {}", job.input.display()))?
+        .len();
+    for (r, rg) in meta.metadata().row_groups().iter().enumerate() {
+        for (c, chunk) in rg.columns().iter().enumerate() {
+            let start = chunk
+                .dictionary_page_offset()
+                .unwrap_or(chunk.data_page_offset());
+            let size = chunk.compressed_size();
+            let inside = u64::try_from(start)
+                .ok()
+                .zip(u64::try_from(size).ok())
+                .is_some_and(|(start, size)| start.checked_add(size).is_some_and(|e| e <= len));
+            if !inside {
+                bail!(
+                    "{}: not a readable Parquet file: row group {}, column {}: its pages lie \
+                     outside the file (a corrupt footer)",
+                    job.input.display(),
+                    r + 1,
+                    c + 1
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 impl OpenParquet {
@@ -228,6 +286,16 @@ impl OpenParquet {
                     self.headers[i],
                     self.schema.field(i).data_type(),
                     plan.kind
+                );
+            }
+            if plan.rule.is_none() && may_hold_text(self.schema.field(i).data_type()) {
+                bail!(
+                    "{}: column {} ({}) can hold text that tazala cannot search, so personal \
+                     data in it would pass unseen: add a policy rule for it with action \
+                     \"drop\" or \"keep\"",
+                    job.input.display(),
+                    i + 1,
+                    self.schema.field(i).data_type()
                 );
             }
             if plan.rule.is_none() {
@@ -325,6 +393,7 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
 fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> Result<FileReport> {
     let started = Instant::now();
     let open = open(job)?;
+    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors)?;
     let planned = open.plan(job, pipeline)?;
     say_assumptions(job, &open.headers, &planned, pipeline);
     let plans: Vec<ColumnPlan> = planned.iter().map(|(_, p)| p.clone()).collect();
@@ -462,10 +531,12 @@ impl OpenParquet {
                     if left == 0 {
                         break;
                     }
+                    let read_err =
+                        || format!("cannot read {}: row group {}", job.input.display(), rg + 1);
                     let reader = match self.reader(Some(rg), batch_records) {
                         Ok(r) => r,
                         Err(e) => {
-                            let _ = tx.send(Err(e));
+                            let _ = tx.send(Err(e.context(read_err())));
                             return;
                         }
                     };
@@ -473,7 +544,7 @@ impl OpenParquet {
                         let batch = match batch {
                             Ok(b) => b,
                             Err(e) => {
-                                let _ = tx.send(Err(e.into()));
+                                let _ = tx.send(Err(anyhow::Error::from(e).context(read_err())));
                                 return;
                             }
                         };
@@ -496,7 +567,7 @@ impl OpenParquet {
                 }
             });
             for read in rx {
-                each(read.with_context(|| format!("cannot read {}", job.input.display()))?)?;
+                each(read?)?;
             }
             Ok(())
         })

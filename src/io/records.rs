@@ -54,7 +54,6 @@ pub struct NewColumn {
 enum Source {
     Csv(Box<RawCsv>),
     Parquet(File),
-    Empty,
 }
 
 /// A file opened for reading as text.
@@ -64,21 +63,17 @@ pub struct Records {
     source: Source,
 }
 
-/// Opens `job.input`. An empty CSV file has no columns and no records.
+/// Opens `job.input` (an empty CSV file is an error, as for the scrub).
 pub fn open(job: &FileJob) -> Result<Records> {
     match job.format.table {
-        Table::Csv => Ok(match csv::open_raw(job)? {
-            Some(raw) => Records {
+        Table::Csv => {
+            let raw = csv::open_raw(job)?;
+            Ok(Records {
                 headers: raw.headers.clone(),
                 table: Table::Csv,
                 source: Source::Csv(Box::new(raw)),
-            },
-            None => Records {
-                headers: Vec::new(),
-                table: Table::Csv,
-                source: Source::Empty,
-            },
-        }),
+            })
+        }
         Table::Parquet => {
             let file = File::open(&job.input)
                 .with_context(|| format!("cannot open {}", job.input.display()))?;
@@ -125,7 +120,6 @@ impl Records {
     ) -> Result<u64> {
         let mut records = 0u64;
         match self.source {
-            Source::Empty => {}
             Source::Csv(raw) => {
                 let encoding = raw.encoding;
                 raw.for_each_batch(job, BATCH, |bytes, recs, fields| {
@@ -204,7 +198,6 @@ impl Records {
         let mut new_added: Vec<Option<String>> = vec![None; added.len()];
         let mut out = AtomicOutput::create(output, job.format.compression)?;
         let records = match self.source {
-            Source::Empty => 0,
             Source::Csv(raw) => {
                 let header = rewrite_csv_header(&raw, added);
                 out.writer()

@@ -268,3 +268,12 @@ fn a_word_reads_the_same_whatever_the_thread_met_before() {
     .unwrap();
     assert_eq!(after, fresh);
 }
+
+/// Found by `tests/props.rs` (idempotence): the `[NAME]` placeholder read as the cue word
+/// "name", so a second scrub redacted the word after it.
+#[test]
+fn regression_name_placeholder_is_not_a_cue() {
+    finds("[NAME] Dana", &[]);
+    finds("[NAME] :FӘұ", &[]);
+    finds("Name: Dana", &["Dana"]);
+}
