@@ -668,3 +668,32 @@ fn fuzz_parquet_negative_column_offset() {
         ],
     );
 }
+
+/// Found by `fuzz/` (parquet_reader): pages claiming a dictionary that is missing made the
+/// Parquet reader panic ("Decoder for dict should have been set"); the file is now refused as
+/// corrupt. The input is the fuzzer's, derived from the synthetic demo store.
+#[test]
+fn fuzz_parquet_dictionary_page_missing() {
+    let c = Case::new();
+    let bytes = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/regressions/fuzz_parquet_dictionary_page_missing.parquet"),
+    )
+    .unwrap();
+    let input = c.input("dict.parquet", &bytes);
+    let out = c.out("dict.parquet");
+    let r = c.scrub(&input, &out, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot read") && r.stderr.contains("dict.parquet"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("corrupt pages"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("stopped by the internal error"),
+        "{}",
+        r.stderr
+    );
+    assert!(c.outputs().is_empty());
+}

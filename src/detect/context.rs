@@ -365,8 +365,10 @@ pub fn is_alphabetic(c: char) -> bool {
 /// otherwise scrubbing a scrubbed text would find values the first pass rightly left.
 fn is_scrub_marker(text: &str, start: usize, end: usize) -> bool {
     let placeholder = text[..start].ends_with('[') && text[end..].starts_with(']');
+    // A window may cut the pseudonym short: capitals up to the window's end count too.
     let pseudonym = text[end..].strip_prefix('-').is_some_and(|tail| {
-        tail.bytes().take_while(u8::is_ascii_uppercase).count() >= PSEUDONYM_LETTERS
+        let letters = tail.bytes().take_while(u8::is_ascii_uppercase).count();
+        letters >= PSEUDONYM_LETTERS || (letters > 0 && letters == tail.len())
     });
     placeholder || pseudonym
 }
@@ -572,6 +574,11 @@ mod tests {
         assert_eq!(words.find_in("[NAME] Dana"), None);
         assert_eq!(words.find_in("1427 IIN-KHNLSTCMLHPGKGTP"), None);
         assert_eq!(words.find_in("[IIN]"), None);
+        assert_eq!(
+            words.find_in("1427 [NAME] IIN-RCLRG"),
+            None,
+            "cut by a window"
+        );
         assert!(words.occurs_in("IIN-номер 871008401427"));
         assert!(words.occurs_in("name: Dana"));
     }

@@ -215,6 +215,20 @@ fn check_chunks(job: &FileJob, file: &File, meta: &ArrowReaderMetadata) -> Resul
     Ok(())
 }
 
+/// The next batch, a panic of the Parquet reader on corrupt pages turned into an error (found
+/// by fuzzing, `fuzz_parquet_dictionary_page_missing`: "Decoder for dict should have been
+/// set"), so a corrupt file is refused like any other, naming file and row group.
+fn guarded_next(
+    reader: &mut parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+) -> Option<Result<RecordBatch>> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.next())) {
+        Ok(next) => next.map(|r| r.map_err(anyhow::Error::from)),
+        Err(_) => Some(Err(anyhow::anyhow!(
+            "the Parquet reader failed on corrupt pages"
+        ))),
+    }
+}
+
 impl OpenParquet {
     fn row_groups(&self) -> usize {
         self.meta.metadata().num_row_groups()
@@ -240,7 +254,7 @@ impl OpenParquet {
     fn plan(&self, job: &FileJob, pipeline: &Pipeline) -> Result<Vec<(ColumnClass, ColumnPlan)>> {
         let mut samples: Vec<Vec<String>> = vec![Vec::new(); self.headers.len()];
         // Across row groups: the sample does not depend on how the file was grouped.
-        if let Some(batch) = self.reader(None, CLASSIFY_ROWS)?.next() {
+        if let Some(batch) = guarded_next(&mut self.reader(None, CLASSIFY_ROWS)?) {
             let batch = batch.with_context(|| format!("cannot read {}", job.input.display()))?;
             for (i, column) in batch.columns().iter().enumerate() {
                 if self.types[i] == ValueType::Opaque {
@@ -540,11 +554,12 @@ impl OpenParquet {
                             return;
                         }
                     };
-                    for batch in reader {
+                    let mut reader = reader;
+                    while let Some(batch) = guarded_next(&mut reader) {
                         let batch = match batch {
                             Ok(b) => b,
                             Err(e) => {
-                                let _ = tx.send(Err(anyhow::Error::from(e).context(read_err())));
+                                let _ = tx.send(Err(e.context(read_err())));
                                 return;
                             }
                         };

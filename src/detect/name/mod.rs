@@ -346,6 +346,10 @@ fn scan(text: &str, out: &mut Vec<Token>) {
         if glued(text[end..].chars().next()) || glued(text[..i].chars().next_back()) {
             tok.unusable = true;
         }
+        // A pseudonym tazala wrote (`IIN-RCLRGLTSFBBSTTNK`) is no name, even after a cue.
+        if is_pseudonym(&text[i..end]) {
+            tok.unusable = true;
+        }
         let one_letter = end == i + len;
         if one_letter && bytes.get(end) == Some(&b'.') {
             tok.initial = true;
@@ -388,6 +392,16 @@ fn has_lower_case(word: &str) -> bool {
         }
     }
     false
+}
+
+/// `KIND-` and 16 capital letters: the shape of a pseudonym (see `pseudonym`).
+fn is_pseudonym(word: &str) -> bool {
+    word.rsplit_once('-').is_some_and(|(kind, token)| {
+        !kind.is_empty()
+            && kind.bytes().all(|b| b.is_ascii_uppercase())
+            && token.len() == 16
+            && token.bytes().all(|b| b.is_ascii_uppercase())
+    })
 }
 
 /// End of the word starting at `start`: letters, combining marks, and `-`/`?` between letters.

@@ -277,3 +277,12 @@ fn regression_name_placeholder_is_not_a_cue() {
     finds("[NAME] :FӘұ", &[]);
     finds("Name: Dana", &["Dana"]);
 }
+
+/// Found by `tests/props.rs` (idempotence): pseudonyms after a cue word read as a name in
+/// passport-style capitals.
+#[test]
+fn regression_pseudonyms_are_not_names() {
+    finds("ученик IIN-RCLRGLTSFBBSTTNK IIN-LGJKMPRLMLMMTHLG", &[]);
+    finds("ученик NAME-SHLNFNRCVNPKRJPS", &[]);
+    finds("ученик ZHUMABEKOVA AIGERIM", &["ZHUMABEKOVA AIGERIM"]);
+}
