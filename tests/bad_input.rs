@@ -6,6 +6,8 @@
 //! file: it is listed on standard error and in the report's `failed`, nothing of it is written,
 //! and the run exits 2. A record is never dropped silently.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "../fixtures/store/mod.rs"]
 mod store;
 
@@ -13,35 +15,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use cli::{Run, run, s, tazala};
+
 /// A value planted in the bad records: it must never be printed.
 const SECRET_IIN: &str = "760212350620";
 const SECRET_NAME: &str = "Жумабекова";
-
-struct Run {
-    code: i32,
-    stderr: String,
-    stdout: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd
-        .env_remove("TAZALA_KEY_FILE")
-        .output()
-        .expect("run tazala");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn tazala(args: &[&str]) -> Run {
-    run(Command::new(env!("CARGO_BIN_EXE_tazala")).args(args))
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// A temporary directory with a key, an `in/` and an `out/` directory.
 struct Case {
@@ -572,7 +550,7 @@ fn a_panic_is_reported_without_its_message() {
     let c = Case::new();
     let input = c.input("a.csv", students(3).as_bytes());
     let out = c.out("a.csv");
-    let r = run(Command::new(env!("CARGO_BIN_EXE_tazala"))
+    let r = run(cli::command()
         .args(["scrub", s(&input), "-o", s(&out), "--key-file", s(&c.key)])
         .env("TAZALA_TEST_PANIC", format!("{SECRET_IIN} {SECRET_NAME}")));
     assert_eq!(r.code, 2);

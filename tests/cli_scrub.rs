@@ -6,40 +6,19 @@
 //! as detectors land. Every check on identifier columns, decoys, statistics, joins, threads,
 //! encodings and refusals holds whatever the detectors find.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "../fixtures/store/mod.rs"]
 mod store;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use cli::{Run, s, tazala};
 use tazala::detect::DetectorSet;
 
 /// Records in `students.csv`: enough for several parallel chunks per batch.
 const STUDENTS: usize = 700;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn tazala(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tazala"))
-        .args(args)
-        .env_remove("TAZALA_KEY_FILE")
-        .output()
-        .expect("run tazala");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// A store, a key and a scrubbed copy of the store.
 struct Scrubbed {
@@ -401,16 +380,12 @@ fn missing_key_is_refused_with_the_reason_and_nothing_is_written() {
     // Through the environment variable it works.
     let key = dir.path().join("k");
     tazala(&["keygen", "-o", s(&key)]);
-    let ok = Command::new(env!("CARGO_BIN_EXE_tazala"))
-        .args(["scrub", s(&st.root), "-o", s(&out)])
-        .env("TAZALA_KEY_FILE", &key)
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
+    let ok = cli::run(
+        cli::command()
+            .args(["scrub", s(&st.root), "-o", s(&out)])
+            .env("TAZALA_KEY_FILE", &key),
     );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
     // A policy that does not pseudonymise needs no key.
     let policy = dir.path().join("redact.toml");
     fs::write(&policy, "[kinds]\niin = \"redact\"\nphone = \"redact\"\nemail = \"redact\"\nmessenger = \"redact\"\ncard = \"redact\"\nname = \"redact\"\n[text]\niin = \"redact\"\nphone = \"redact\"\nemail = \"redact\"\nmessenger = \"redact\"\ncard = \"redact\"\n").unwrap();

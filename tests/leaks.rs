@@ -4,6 +4,8 @@
 //! terminal, failing runs, a panic), reports, policies and key files. In scrubbed data they may
 //! appear only in a column the policy keeps.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "../fixtures/store/mod.rs"]
 mod store;
 
@@ -11,34 +13,28 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use cli::s;
+
 struct Run {
     code: i32,
     out: String,
 }
 
 fn tazala_env(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tazala"));
-    cmd.args(args).env_remove("TAZALA_KEY_FILE");
+    let mut cmd = cli::command();
+    cmd.args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run tazala");
+    let run = cli::run(&mut cmd);
     Run {
-        code: out.status.code().unwrap_or(-1),
-        out: format!(
-            "{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
+        code: run.code,
+        out: format!("{}\n{}", run.stdout, run.stderr),
     }
 }
 
 fn tazala(args: &[&str]) -> Run {
     tazala_env(args, &[])
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// Every personal value of the store, in the forms that must never be printed, and the key.

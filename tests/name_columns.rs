@@ -12,10 +12,13 @@
 //! cargo test --release --test name_columns -- --nocapture
 //! ```
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
+use cli::{s, tazala};
 use tazala::synth::{NameColumn, Rng};
 
 /// Records per file.
@@ -226,18 +229,6 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn tazala(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tazala"))
-        .args(args)
-        .env_remove("TAZALA_KEY_FILE")
-        .output()
-        .expect("run tazala")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
 /// Counts of one name column.
 #[derive(Default, Clone, Copy)]
 struct Tally {
@@ -269,19 +260,15 @@ fn measure(files: &[(String, Vec<Column>)], verbose: bool) -> Tally {
     }
 
     let scan = tazala(&["scan", "--format", "json", s(&store)]);
-    let scan_json: serde_json::Value = serde_json::from_slice(&scan.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&scan.stderr)));
+    let scan_json: serde_json::Value =
+        serde_json::from_str(&scan.stdout).unwrap_or_else(|e| panic!("{e}: {}", scan.stderr));
 
     let key = dir.path().join("tazala.key");
     let k = tazala(&["keygen", "-o", s(&key)]);
-    assert!(k.status.success());
+    assert_eq!(k.code, 0);
     let out = dir.path().join("clean");
     let run = tazala(&["scrub", s(&store), "-o", s(&out), "--key-file", s(&key)]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
 
     let mut total = Tally::default();
     let mut by_variant: Vec<(String, Tally)> = Vec::new();

@@ -2,42 +2,21 @@
 //! `--k` and `--suppress`, through the real binary on a synthetic cohort (`fixtures/cohort`);
 //! risk figures and suppression checked against brute-force counts on random inputs.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "../fixtures/cohort/mod.rs"]
 mod cohort;
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
+use cli::{s, tazala};
 use proptest::prelude::*;
 use tazala::generalise::{Date, iin_facts};
 use tazala::io::{FileFormat, FileJob};
 use tazala::risk::{self, ClassCounts};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn tazala(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tazala"))
-        .args(args)
-        .env_remove("TAZALA_KEY_FILE")
-        .output()
-        .expect("run tazala");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::ReaderBuilder::new().from_path(path).unwrap();
