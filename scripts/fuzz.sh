@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh                        # each target 45 s (what .ci/run does)
 #   TAZALA_FUZZ_SECONDS=3600 scripts/fuzz.sh   # an hour each
 #   TAZALA_FUZZ_TARGETS=csv_reader scripts/fuzz.sh
+#   TAZALA_FUZZ_SEED=0 scripts/fuzz.sh        # a random seed (CI uses seed 1: reproducible)
 #
 # Needs only the stable toolchain: cargo-fuzz is installed if missing (`cargo install
 # cargo-fuzz --locked`); the nightly-only flags it passes are allowed with RUSTC_BOOTSTRAP=1,
@@ -16,6 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${TAZALA_FUZZ_SECONDS:-45}"
+# A fixed seed keeps a CI run reproducible; 0 lets libFuzzer pick one.
+seed="${TAZALA_FUZZ_SEED:-1}"
 targets="${TAZALA_FUZZ_TARGETS:-detectors csv_reader parquet_reader}"
 export RUSTC_BOOTSTRAP=1
 # The same flags for build and run (other flags rebuild). Debug assertions and overflow
@@ -41,7 +44,7 @@ for target in $targets; do
     mkdir -p "fuzz/corpus/$target"
     log="fuzz/corpus/$target.log"
     if ! cargo fuzz run "${flags[@]}" "$target" "fuzz/corpus/$target" "$seeds/$target" -- \
-        -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -max_len=65536 \
+        -max_total_time="$seconds" -seed="$seed" -timeout=20 -rss_limit_mb=3072 -max_len=65536 \
         -print_final_stats=1 >"$log" 2>&1; then
         tail -n 40 "$log"
         echo "fuzz: $target crashed (input in fuzz/artifacts/$target/)"
