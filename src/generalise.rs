@@ -33,92 +33,12 @@
 //! What this module is not: it reads no file and knows no column; `anonymise` applies these
 //! functions to the columns a policy names.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
 use crate::detect::iin::{self, ColumnValue};
 
-/// A calendar date of the Gregorian calendar.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-fn is_leap(year: i32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-impl Date {
-    /// `Some` when the date exists.
-    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
-        (day >= 1 && day <= days_in_month(year, month)).then_some(Date { year, month, day })
-    }
-
-    /// Reads the date forms listed in the module documentation.
-    pub fn parse(value: &str) -> Option<Date> {
-        let v = value.trim();
-        let head = v.split(['T', ' ']).next().unwrap_or("");
-        let parts: Vec<&str> = head.split(['-', '.', '/']).collect();
-        let [a, b, c] = parts.as_slice() else {
-            return None;
-        };
-        let num = |s: &str| -> Option<u32> {
-            (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse().ok())
-                .flatten()
-        };
-        let (y, m, d) = if a.len() == 4 {
-            (num(a)?, num(b)?, num(c)?)
-        } else if c.len() == 4 && !head.contains('-') {
-            (num(c)?, num(b)?, num(a)?)
-        } else {
-            return None;
-        };
-        if b.len() > 2 || (a.len() != 4 && a.len() > 2) || (a.len() == 4 && c.len() > 2) {
-            return None;
-        }
-        Date::new(i32::try_from(y).ok()?, m, d)
-    }
-
-    /// The civil date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`): Parquet `Date32`.
-    pub fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
-    }
-
-    /// Today in UTC: the default reference date of ages.
-    pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days_since_epoch((secs / 86_400) as i64)
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
+pub use crate::calendar::Date;
+pub use crate::detect::iin::Sex;
 
 /// Full years from `birth` to `on`; `None` when `on` is before `birth`.
 pub fn age_on(birth: Date, on: Date) -> Option<u32> {
@@ -277,13 +197,6 @@ fn tidy(x: f64) -> String {
     }
 }
 
-/// What digit 7 of an IIN says about sex.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sex {
-    Male,
-    Female,
-}
-
 impl Sex {
     /// As written in a derived column.
     pub fn as_str(self) -> &'static str {
@@ -310,20 +223,7 @@ pub fn iin_facts(value: &str) -> Option<IinFacts> {
     if !d.check.is_valid() {
         return None;
     }
-    let d = d.digits;
-    let century = match d[6] {
-        1 | 2 => 1800,
-        3 | 4 => 1900,
-        5 | 6 => 2000,
-        _ => return None,
-    };
-    let pair = |i: usize| u32::from(d[i]) * 10 + u32::from(d[i + 1]);
-    let birth = Date::new(century + pair(0) as i32, pair(2), pair(4))?;
-    let sex = if d[6] % 2 == 1 {
-        Sex::Male
-    } else {
-        Sex::Female
-    };
+    let (birth, sex) = iin::encoded_birth_and_sex(&d.digits)?;
     Some(IinFacts { birth, sex })
 }
 
@@ -395,14 +295,6 @@ mod tests {
         ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn days_since_epoch_match_the_calendar() {
-        assert_eq!(Date::from_days_since_epoch(0), d(1970, 1, 1));
-        assert_eq!(Date::from_days_since_epoch(-1), d(1969, 12, 31));
-        assert_eq!(Date::from_days_since_epoch(11_016), d(2000, 2, 29));
-        assert_eq!(Date::from_days_since_epoch(14_303), d(2009, 2, 28));
     }
 
     #[test]

@@ -30,6 +30,7 @@
 
 pub mod action;
 pub mod anonymise;
+pub mod calendar;
 pub mod classify;
 pub mod cli;
 pub mod cmd;

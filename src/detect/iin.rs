@@ -78,9 +78,6 @@
 //! lists (the text is never lower-cased). Text without such runs costs one pass and no
 //! allocation.
 
-use std::sync::OnceLock;
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde::Deserialize;
 
 use super::context::{
@@ -216,56 +213,7 @@ pub fn check_digit_valid(digits: &[u8; 12]) -> bool {
     check_digit(digits).is_valid()
 }
 
-/// A calendar date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl Date {
-    /// Today in UTC, read once per process (a run that crosses midnight keeps its first day).
-    pub fn today() -> Date {
-        static TODAY: OnceLock<Date> = OnceLock::new();
-        *TODAY.get_or_init(|| {
-            let secs = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            Date::from_days_since_epoch((secs / 86_400) as i64)
-        })
-    }
-
-    /// Civil date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
-    fn from_days_since_epoch(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-        Date { year, month, day }
-    }
-
-    /// `Some` when the date exists in the Gregorian calendar.
-    fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap =
-            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1..=days)
-            .contains(&day)
-            .then_some(Date { year, month, day })
-    }
-}
+pub use crate::calendar::Date;
 
 /// Sex as encoded in digit 7 of an IIN. Since 2013 it need not match the holder: evidence only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -340,20 +288,28 @@ fn pair(digits: &[u8; 12], i: usize) -> u8 {
 
 /// `YYMMDD C …`: a real date in the century of digit 7 (1–6), not after today.
 fn iin_structure(digits: &[u8; 12], today: Date) -> Option<IdNumber> {
+    let (birth, sex) = encoded_birth_and_sex(digits).filter(|&(b, _)| b <= today)?;
+    Some(IdNumber::Iin { birth, sex })
+}
+
+/// The birth date (digits 1–6 in the century of digit 7, which must be 1–6) and sex (digit 7
+/// odd = male) that 12 digits encode, check digit and today aside; `None` when the date does
+/// not exist.
+pub fn encoded_birth_and_sex(digits: &[u8; 12]) -> Option<(Date, Sex)> {
     let century = match digits[6] {
         1 | 2 => 1800,
         3 | 4 => 1900,
         5 | 6 => 2000,
         _ => return None,
     };
-    let year = century + u16::from(pair(digits, 0));
-    let birth = Date::new(year, pair(digits, 2), pair(digits, 4)).filter(|&b| b <= today)?;
+    let pair = |i: usize| u32::from(pair(digits, i));
+    let birth = Date::new(century + pair(0) as i32, pair(2), pair(4))?;
     let sex = if digits[6] % 2 == 1 {
         Sex::Male
     } else {
         Sex::Female
     };
-    Some(IdNumber::Iin { birth, sex })
+    Some((birth, sex))
 }
 
 /// `YY MM T A …`: month 01–12, T (digit 5) 4–6, A (digit 6) 0–4.
@@ -388,9 +344,9 @@ pub fn classify_twelve(digits: &[u8; 12]) -> Option<IdNumber> {
 
 /// Whether the 12 digits read as a timestamp `YYYYMMDDhhmm` of 1990–2099.
 fn looks_like_timestamp(d: &[u8; 12]) -> bool {
-    let year = u16::from(pair(d, 0)) * 100 + u16::from(pair(d, 2));
+    let year = i32::from(pair(d, 0)) * 100 + i32::from(pair(d, 2));
     (1990..=2099).contains(&year)
-        && Date::new(year, pair(d, 4), pair(d, 6)).is_some()
+        && Date::new(year, u32::from(pair(d, 4)), u32::from(pair(d, 6))).is_some()
         && pair(d, 8) < 24
         && pair(d, 10) < 60
 }
@@ -1012,6 +968,7 @@ fn grouped_at(bytes: &[u8], start: usize, first_end: usize) -> Option<(usize, [u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::OnceLock;
 
     /// A fixed "today" so that structure tests do not move with the calendar.
     const TODAY: Date = Date {
@@ -1274,16 +1231,6 @@ mod tests {
         d[..11].copy_from_slice(&first);
         d[11] = check_digit_for(&first).unwrap();
         assert!(is_iin(&d));
-    }
-
-    #[test]
-    fn today_comes_from_the_unix_day_count() {
-        let date = |year, month, day| Date { year, month, day };
-        assert_eq!(Date::from_days_since_epoch(0), date(1970, 1, 1));
-        assert_eq!(Date::from_days_since_epoch(-1), date(1969, 12, 31));
-        assert_eq!(Date::from_days_since_epoch(11_016), date(2000, 2, 29));
-        assert_eq!(Date::from_days_since_epoch(19_723), date(2024, 1, 1));
-        assert!(Date::today() >= date(2025, 1, 1));
     }
 
     #[test]
