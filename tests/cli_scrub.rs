@@ -466,16 +466,7 @@ fn untouched_fields_are_written_byte_for_byte() {
     let out = dir.path().join("out.csv");
     let key = dir.path().join("k");
     tazala(&["keygen", "-o", s(&key)]);
-    let run = tazala(&[
-        "scrub",
-        s(&input),
-        "-o",
-        s(&out),
-        "--policy",
-        s(&policy),
-        "--key-file",
-        s(&key),
-    ]);
+    let run = cli::scrub_with_policy(&input, &out, &policy, &key, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(fs::read_to_string(&out).unwrap(), expected);
 }
@@ -564,16 +555,7 @@ fn a_policy_can_drop_null_mask_and_is_validated_before_any_output() {
     fs::write(&bad, "[kinds]\niin = \"hash\"\n").unwrap();
     let out = dir.path().join("o.csv");
     let input = st.root.join("students.csv");
-    let run = tazala(&[
-        "scrub",
-        s(&input),
-        "-o",
-        s(&out),
-        "--policy",
-        s(&bad),
-        "--key-file",
-        s(&key),
-    ]);
+    let run = cli::scrub_with_policy(&input, &out, &bad, &key, &[]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("unknown action"), "{}", run.stderr);
     assert!(!out.exists());
@@ -584,16 +566,7 @@ fn a_policy_can_drop_null_mask_and_is_validated_before_any_output() {
         "[[column]]\nname = \"ФИО\"\naction = \"drop\"\n[[column]]\nname = \"Email\"\naction = \"null\"\n[[column]]\nname = \"Телефон\"\naction = \"mask:4\"\n",
     )
     .unwrap();
-    let run = tazala(&[
-        "scrub",
-        s(&input),
-        "-o",
-        s(&out),
-        "--policy",
-        s(&policy),
-        "--key-file",
-        s(&key),
-    ]);
+    let run = cli::scrub_with_policy(&input, &out, &policy, &key, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let recs = records(&out, b',');
     assert!(!recs[0].iter().any(|h| h == "ФИО"));

@@ -110,16 +110,7 @@ fn cohort(students: usize) -> Cohort {
 fn scrub_derives_generalises_and_top_codes_exactly() {
     let c = cohort(400);
     let out = c.dir.path().join("out.csv");
-    let run = tazala(&[
-        "scrub",
-        s(&c.input),
-        "-o",
-        s(&out),
-        "--policy",
-        s(&c.policy),
-        "--key-file",
-        s(&c.key),
-    ]);
+    let run = cli::scrub_with_policy(&c.input, &out, &c.policy, &c.key, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let (ih, input) = read_csv(&c.input);
     let (oh, output) = read_csv(&out);
@@ -354,16 +345,7 @@ fn derived_birth_year_and_sex_for_every_century_digit_through_the_binary() {
     let out = dir.path().join("out.csv");
     let key = dir.path().join("k.key");
     assert_eq!(tazala(&["keygen", "-o", s(&key)]).code, 0);
-    let run = tazala(&[
-        "scrub",
-        s(&input),
-        "-o",
-        s(&out),
-        "--policy",
-        s(&policy),
-        "--key-file",
-        s(&key),
-    ]);
+    let run = cli::scrub_with_policy(&input, &out, &policy, &key, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = fs::read_to_string(&out).unwrap();
     let mut lines = text.lines();
@@ -429,21 +411,13 @@ fn parquet_gets_typed_derived_columns_and_null_placeholders() {
     let out = dir.path().join("out.parquet");
     let key = dir.path().join("k.key");
     assert_eq!(tazala(&["keygen", "-o", s(&key)]).code, 0);
-    let run = tazala(&[
-        "scrub",
-        s(&input),
-        "-o",
-        s(&out),
-        "--policy",
-        s(&policy),
-        "--key-file",
-        s(&key),
-        "--k",
-        "2",
-        "--suppress",
-        "--quasi",
-        "birth_year,school",
-    ]);
+    let run = cli::scrub_with_policy(
+        &input,
+        &out,
+        &policy,
+        &key,
+        &["--k", "2", "--suppress", "--quasi", "birth_year,school"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let reader = ParquetRecordBatchReaderBuilder::try_new(fs::File::open(&out).unwrap())
         .unwrap()

@@ -41,3 +41,25 @@ pub fn tazala(args: &[&str]) -> Run {
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// `tazala scrub INPUT -o OUTPUT --policy POLICY --key-file KEY EXTRA...`.
+pub fn scrub_with_policy(
+    input: &Path,
+    output: &Path,
+    policy: &Path,
+    key: &Path,
+    extra: &[&str],
+) -> Run {
+    let mut args = vec![
+        "scrub",
+        s(input),
+        "-o",
+        s(output),
+        "--policy",
+        s(policy),
+        "--key-file",
+        s(key),
+    ];
+    args.extend_from_slice(extra);
+    tazala(&args)
+}
