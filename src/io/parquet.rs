@@ -48,7 +48,7 @@ use parquet::arrow::arrow_writer::{
     ArrowColumnChunk, ArrowColumnWriter, ArrowLeafColumn, ArrowRowGroupWriterFactory,
     compute_leaves,
 };
-use parquet::file::metadata::KeyValue;
+use parquet::file::metadata::{KeyValue, ParquetMetaData};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use rayon::prelude::*;
@@ -340,35 +340,44 @@ impl OpenParquet {
 
     /// Writer properties that keep the input's codecs, metadata and row group sizes.
     fn writer_properties(&self) -> WriterProperties {
-        let metadata = self.meta.metadata();
-        let mut props = WriterProperties::builder();
-        let largest = metadata
-            .row_groups()
-            .iter()
-            .map(|rg| rg.num_rows().max(1) as usize)
-            .max()
-            .unwrap_or(1);
-        props = props.set_max_row_group_row_count(Some(largest));
-        if let Some(rg) = metadata.row_groups().first() {
-            for c in rg.columns() {
-                props = props.set_column_compression(c.column_path().clone(), c.compression());
-            }
-        }
-        let kv: Vec<KeyValue> = metadata
-            .file_metadata()
-            .key_value_metadata()
-            .map(|kv| {
-                kv.iter()
-                    .filter(|e| e.key != "ARROW:schema")
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !kv.is_empty() {
-            props = props.set_key_value_metadata(Some(kv));
-        }
-        props.build()
+        writer_properties(self.meta.metadata())
     }
+}
+
+/// Writer properties that keep a file's codecs (per column; a column the input lacks gets the
+/// first column's), key-value metadata and largest row group size: for every rewrite of a
+/// Parquet file (the scrub, and the passes of `anonymise` through `records`).
+pub(super) fn writer_properties(metadata: &ParquetMetaData) -> WriterProperties {
+    let mut props = WriterProperties::builder();
+    let largest = metadata
+        .row_groups()
+        .iter()
+        .map(|rg| rg.num_rows().max(1) as usize)
+        .max()
+        .unwrap_or(1);
+    props = props.set_max_row_group_row_count(Some(largest));
+    if let Some(rg) = metadata.row_groups().first() {
+        if let Some(first) = rg.columns().first() {
+            props = props.set_compression(first.compression());
+        }
+        for c in rg.columns() {
+            props = props.set_column_compression(c.column_path().clone(), c.compression());
+        }
+    }
+    let kv: Vec<KeyValue> = metadata
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kv| {
+            kv.iter()
+                .filter(|e| e.key != "ARROW:schema")
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    if !kv.is_empty() {
+        props = props.set_key_value_metadata(Some(kv));
+    }
+    props.build()
 }
 
 fn say_assumptions(

@@ -10,8 +10,9 @@
 //! booleans as written in decimal, `Date32`/`Date64` as `YYYY-MM-DD`; other types cannot be
 //! read here (an error names the column). In a rewritten Parquet file a replaced column is
 //! written as nullable `Utf8`, an inserted column as `Int16` when it holds years, else `Utf8`;
-//! the other columns pass through as read; the codec of the first column and the key-value
-//! metadata are kept; row groups follow the reader's batches.
+//! the other columns pass through as read; codecs, key-value metadata and the largest row
+//! group size are kept as the scrub keeps them (`parquet::writer_properties`; an inserted
+//! column takes the first column's codec).
 //!
 //! What this module is not: it decides nothing about values; the caller's closure does.
 
@@ -30,8 +31,6 @@ use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
 
 use super::csv::{self, RawCsv};
 use super::encoding::{TextEncoding, UTF8_BOM};
@@ -251,7 +250,7 @@ impl Records {
             }
             Source::Parquet(file) => {
                 let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
-                let props = writer_properties(builder.metadata());
+                let props = super::parquet::writer_properties(builder.metadata());
                 let schema = builder.schema().clone();
                 let mut fields: Vec<Arc<Field>> = Vec::new();
                 for (i, f) in schema.fields().iter().enumerate() {
@@ -368,31 +367,6 @@ fn rewrite_csv_header(raw: &RawCsv, added: &[NewColumn]) -> Vec<u8> {
         terminator
     });
     out
-}
-
-fn writer_properties(meta: &parquet::file::metadata::ParquetMetaData) -> WriterProperties {
-    let mut props = WriterProperties::builder();
-    if let Some(c) = meta
-        .row_groups()
-        .first()
-        .and_then(|rg| rg.columns().first())
-    {
-        props = props.set_compression(c.compression());
-    }
-    let kv: Vec<KeyValue> = meta
-        .file_metadata()
-        .key_value_metadata()
-        .map(|kv| {
-            kv.iter()
-                .filter(|e| e.key != "ARROW:schema")
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
-    if !kv.is_empty() {
-        props = props.set_key_value_metadata(Some(kv));
-    }
-    props.build()
 }
 
 /// A column's values as text (see the module documentation).
