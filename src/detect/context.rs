@@ -364,7 +364,10 @@ pub fn is_alphabetic(c: char) -> bool {
 /// placeholder (`[NAME]`) or a pseudonym (`IIN-KHNLSTCMLHPGKGTP`). Such a word is no context:
 /// otherwise scrubbing a scrubbed text would find values the first pass rightly left.
 fn is_scrub_marker(text: &str, start: usize, end: usize) -> bool {
-    let placeholder = text[..start].ends_with('[') && text[end..].starts_with(']');
+    // A window may cut a placeholder too: `NAME]` at its start, `[NAME` at its end.
+    let open = text[..start].ends_with('[');
+    let close = text[end..].starts_with(']');
+    let placeholder = (open && (close || end == text.len())) || (close && start == 0);
     // A window may cut the pseudonym short: capitals up to the window's end count too.
     let pseudonym = text[end..].strip_prefix('-').is_some_and(|tail| {
         let letters = tail.bytes().take_while(u8::is_ascii_uppercase).count();
@@ -574,6 +577,10 @@ mod tests {
         assert_eq!(words.find_in("[NAME] Dana"), None);
         assert_eq!(words.find_in("1427 IIN-KHNLSTCMLHPGKGTP"), None);
         assert_eq!(words.find_in("[IIN]"), None);
+        // Cut by a window on either side (found by `tests/props.rs`, 400 cases).
+        assert_eq!(words.find_in("NAME] 8710 0840 1427   :"), None);
+        assert_eq!(words.find_in("871008401427 [IIN"), None);
+        assert!(words.occurs_in("IIN: 871008401427"));
         assert_eq!(
             words.find_in("1427 [NAME] IIN-RCLRG"),
             None,
