@@ -647,6 +647,27 @@ fn fuzz_parquet_negative_column_offset() {
     );
 }
 
+/// Found by `fuzz/` (parquet_reader, fresh-clone CI run): a row group declaring -5 rows made
+/// the reader's row count overflow (a panic with overflow checks on). The input is the
+/// fuzzer's, derived from the synthetic demo store.
+#[test]
+fn fuzz_parquet_negative_row_count() {
+    let c = Case::new();
+    let bytes = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/regressions/fuzz_parquet_negative_row_count.parquet"),
+    )
+    .unwrap();
+    let input = c.input("rows.parquet", &bytes);
+    c.refused(
+        &input,
+        &[
+            "rows.parquet: not a readable Parquet file: row group 3",
+            "negative number of rows",
+        ],
+    );
+}
+
 /// Found by `fuzz/` (parquet_reader): pages claiming a dictionary that is missing made the
 /// Parquet reader panic ("Decoder for dict should have been set"); the file is now refused as
 /// corrupt. The input is the fuzzer's, derived from the synthetic demo store.

@@ -184,7 +184,7 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
     })
 }
 
-/// Refuses a footer whose column chunks lie outside the file: the reader would panic on a
+/// Refuses a footer whose row counts are negative or whose column chunks lie outside the file: the reader would panic on a
 /// negative offset (found by fuzzing, `fuzz_parquet_negative_column_offset`) or fail later.
 fn check_chunks(job: &FileJob, file: &File, meta: &ArrowReaderMetadata) -> Result<()> {
     let len = file
@@ -192,6 +192,16 @@ fn check_chunks(job: &FileJob, file: &File, meta: &ArrowReaderMetadata) -> Resul
         .with_context(|| format!("cannot open {}", job.input.display()))?
         .len();
     for (r, rg) in meta.metadata().row_groups().iter().enumerate() {
+        // The reader adds the row counts up: a negative one (`fuzz_parquet_negative_row_count`)
+        // overflows that sum.
+        if rg.num_rows() < 0 {
+            bail!(
+                "{}: not a readable Parquet file: row group {} declares a negative number of \
+                 rows (a corrupt footer)",
+                job.input.display(),
+                r + 1
+            );
+        }
         for (c, chunk) in rg.columns().iter().enumerate() {
             let start = chunk
                 .dictionary_page_offset()
