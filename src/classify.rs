@@ -13,8 +13,11 @@
 //! | no header kind, and every sampled value is a pseudonym, placeholder or mask | none (already scrubbed) | |
 //! | anything else (grades, dates, statuses, amounts, quasi-identifiers) | none: kept as is | issue 4: statistics kept |
 //!
-//! Sampled values that are already pseudonyms, placeholders or masks (`pseudonym::is_scrubbed`)
-//! are left out of every share, so a scrubbed column keeps its kind but holds no findings.
+//! Sampled values that are already pseudonyms or placeholders of a kind (`PHONE-…`, `[NAME]`,
+//! `pseudonym::scrubbed_kind`) count as values of that kind, so a scrubbed column is classified
+//! as its original was and a second scrub changes nothing; masks, integer and untyped pseudonyms
+//! are left out of every share. Either way the scrub counts such values as already scrubbed,
+//! not as findings.
 //! A `none` column is still searched value by value when scrubbed or scanned (see `scrub`),
 //! unless a policy rule names it: the sample decides the kind, not what is looked for.
 //!
@@ -304,10 +307,24 @@ impl Classifier {
         let mut with_findings = 0usize;
         let mut findings = Vec::new();
         let mut judged_values: Vec<&str> = Vec::with_capacity(sample.len());
+        let (mut marked, mut marked_names) = (0usize, 0usize);
         for value in sample.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
             evidence.sampled += 1;
             if pseudonym::is_scrubbed(value) {
                 evidence.scrubbed += 1;
+                // A typed marker stands for a value of its kind, so a scrubbed column is
+                // classified as its original was (scrubbing twice changes nothing).
+                if let Some(k) = pseudonym::scrubbed_kind(value) {
+                    marked += 1;
+                    *whole.entry(k).or_default() += 1;
+                    with_findings += 1;
+                    if header_kind == Some(k) {
+                        header_kind_hits += 1;
+                    }
+                    if k == Kind::Name {
+                        marked_names += 1;
+                    }
+                }
                 continue;
             }
             judged_values.push(value);
@@ -335,7 +352,7 @@ impl Classifier {
                 with_findings += 1;
             }
         }
-        let judged = evidence.sampled - evidence.scrubbed;
+        let judged = evidence.sampled - evidence.scrubbed + marked;
         let share = |n: usize| {
             if judged == 0 {
                 0.0
@@ -360,7 +377,11 @@ impl Classifier {
             && detectors.kinds().contains(&Kind::Name)
             && judged > 0
             && !text_header;
-        let names = consult_names.then(|| NameDetector::builtin().profile(judged_values));
+        let names = consult_names.then(|| {
+            NameDetector::builtin()
+                .profile(judged_values)
+                .with_names(marked_names)
+        });
         evidence.name_value_share = names.map(|v| v.share);
         let by_values = by_kind.or(names.filter(|v| v.is_name).map(|_| Kind::Name));
         if header_kind == Some(Kind::Name)
@@ -546,13 +567,21 @@ mod tests {
     }
 
     #[test]
-    fn scrubbed_values_keep_the_kind_but_count_as_nothing() {
+    fn scrubbed_values_keep_the_kind_they_tell() {
         let c = classify("ИИН", &["IIN-BCDFGHJKLMNPRSTV", "IIN-VTSRPNMLKJHGFDCB"]);
         assert_eq!(c.kind, ColumnKind::Value(Kind::Iin));
         assert_eq!(c.evidence.scrubbed, 2);
-        let c = classify("col_7", &["IIN-BCDFGHJKLMNPRSTV", "IIN-VTSRPNMLKJHGFDCB"]);
+        let c = classify("col_7", &["IIN-BCDFGHJKLMNPRSTV", "[IIN]"]);
+        assert_eq!(c.kind, ColumnKind::Value(Kind::Iin));
+        let c = classify("col_7", &["********1427", "ID-VTSRPNMLKJHGFDCB"]);
         assert_eq!(c.kind, ColumnKind::NotPersonal);
         assert_eq!(c.evidence.decided_by, "values already scrubbed");
+        // Found by the idempotence property test: a grouped IIN beside a phone is free text;
+        // with the phone pseudonymised it must stay free text, not become an IIN column.
+        let once = classify("Комментарий", &["8710 0840 1427", "+7 701 234 56 78"]);
+        let twice = classify("Комментарий", &["8710 0840 1427", "PHONE-BCDFGHJKLMNPRSTV"]);
+        assert_eq!(once.kind, ColumnKind::Text);
+        assert_eq!(twice.kind, once.kind);
     }
 
     #[test]

@@ -190,6 +190,24 @@ pub fn is_scrubbed(value: &str) -> bool {
     }
 }
 
+/// The kind a scrubbed value was, when its shape tells: a typed pseudonym (`PHONE-…`, an
+/// e-mail pseudonym) or a typed placeholder (`[PHONE]`). Masks, integer pseudonyms and the
+/// untyped `ID-…`/`[REDACTED]` do not tell.
+pub fn scrubbed_kind(value: &str) -> Option<Kind> {
+    let v = value.trim();
+    if !is_scrubbed(v) {
+        return None;
+    }
+    if v.contains('@') {
+        return Some(Kind::Email);
+    }
+    Kind::ALL.into_iter().find(|&k| {
+        v == placeholder(Some(k))
+            || v.strip_prefix(prefix(Some(k)))
+                .is_some_and(|rest| rest.starts_with('-'))
+    })
+}
+
 /// Lengths of `ID-…` (the shortest prefix) to `PHONE-…`/`EMAIL-…` (the longest), of integer
 /// pseudonyms (19 and 20 bytes, in between) and of e-mail pseudonyms.
 const SHORTEST_PREFIXED: usize = GENERIC_PREFIX.len() + 1 + TOKEN_LEN;
@@ -242,7 +260,11 @@ mod tests {
             assert!(!v.bytes().any(|b| b.is_ascii_digit()), "{v}");
             assert!(is_scrubbed(&v), "{v}");
             assert!(is_scrubbed(placeholder(kind)));
+            assert_eq!(scrubbed_kind(&v), kind, "{v}");
+            assert_eq!(scrubbed_kind(placeholder(kind)), kind);
         }
+        assert_eq!(scrubbed_kind("********4567"), None);
+        assert_eq!(scrubbed_kind("PHONE-BCDFGHJKLMNPRST"), None);
         let email = p(&a, Some(Kind::Email), "a@mail.ru");
         assert!(email.ends_with("@pseudonym.invalid"), "{email}");
     }

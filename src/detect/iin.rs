@@ -19,8 +19,12 @@
 //! the older code for a farm). "Word" means a word from `patterns/iin.toml` within
 //! [`ID_WINDOW`] characters before the number, or within [`AFTER_WINDOW`] after it when nothing
 //! stands before and no other number follows; "near" means within [`NEAR`] characters. The
-//! nearest word decides: a document word (заказ, договор, счёт, платёж, №, order, тапсырыс, тг …)
-//! within [`NEAR`] characters and nearer than any IIN/BIN word rejects the number outright. A word
+//! nearest word decides: a document word (заказ, договор, счёт, платёж, №, order, тапсырыс …)
+//! within [`NEAR`] characters and nearer than any IIN/BIN word rejects the number outright. A
+//! currency (тг, ₸, KZT …) rejects it only when it touches the number, at most two spaces or a
+//! colon away: right before it, or right after it when no IIN/BIN word stands before (`87 000 тг
+//! aigerim@mail.ru 061211600012` is an amount and then an IIN; found by the idempotence
+//! property test: the `тг` rejected the IIN, and a pseudonymised e-mail moved it out of reach). A word
 //! does not reach over another number of four digits or more: it names that number (held-out
 //! set: `БИН 181240434173 | РНМ 010102345678`, `ИИН 871008401427, баллы 85 90 78 92 88 95`).
 //! Document words do not reject a number after a form label ending in `:` (back to `|`, `;`, a
@@ -81,8 +85,8 @@
 use serde::Deserialize;
 
 use super::context::{
-    WordLists, WordScan, after_last_number, is_alphabetic, is_alphanumeric, window_after,
-    window_before,
+    WordLists, WordScan, after_last_marker, after_last_number, is_alphabetic, is_alphanumeric,
+    window_after, window_before,
 };
 use super::digits::{next_digit, run_end};
 use super::{Detector, Finding, Kind};
@@ -131,6 +135,7 @@ struct Rules {
     loose_iin_words: Vec<String>,
     bin_words: Vec<String>,
     document_words: Vec<String>,
+    currency_words: Vec<String>,
     number_signs: Vec<String>,
 }
 
@@ -534,6 +539,7 @@ impl IinDetector {
                 &rules.loose_iin_words,
                 &rules.bin_words,
                 &rules.document_words,
+                &rules.currency_words,
             ]),
             number_signs: rules.number_signs,
             today: Date::today(),
@@ -569,16 +575,25 @@ impl IinDetector {
     /// What the words around `start..end` say: words before decide; words right after count
     /// only when nothing stands before and no other number follows them.
     fn cue(&self, text: &str, start: usize, end: usize) -> Cue {
-        let before = after_last_number(
+        let before = after_last_marker(after_last_number(
             &text[widen_left(text, start - window_before(text, start, ID_WINDOW).len())..start],
             OTHER_NUMBER_DIGITS,
-        );
+        ));
         let mut words = Words::seen(&self.words.scan(before), |_, e| char_count(&before[e..]));
         if words.document.is_some() && self.label_names_an_id(text, start) {
             words.document = None;
         }
+        if self.currency_before(before) {
+            words.document = Some(0);
+        }
         if let Some(cue) = words.resolve() {
             return cue;
+        }
+        if self.currency_after(&text[end..]) {
+            return Cue {
+                rejected: true,
+                ..Cue::default()
+            };
         }
         let trimmed = before
             .trim_end_matches(|c: char| c.is_whitespace() || c == ':')
@@ -599,6 +614,28 @@ impl IinDetector {
         }
         let words = Words::seen(&self.words.scan(after), |s, _| char_count(&after[..s]));
         words.resolve().unwrap_or_default()
+    }
+
+    /// Whether a currency stands right before the number, at the end of `before`.
+    fn currency_before(&self, before: &str) -> bool {
+        self.words
+            .scan(before)
+            .last(CURRENCY_WORDS)
+            .is_some_and(|(_, e)| is_currency_gap(&before[e..]))
+    }
+
+    /// Whether a currency stands right after the number, at the start of `after`.
+    fn currency_after(&self, after: &str) -> bool {
+        let rest = after.trim_start_matches(|c: char| c.is_whitespace() || c == ':');
+        if !is_currency_gap(&after[..after.len() - rest.len()]) {
+            return false;
+        }
+        let word_len = match rest.find(|c: char| !is_alphanumeric(c)) {
+            Some(0) => rest.chars().next().map_or(0, char::len_utf8),
+            Some(n) => n,
+            None => rest.len(),
+        };
+        self.words.scan(&rest[..word_len]).has(CURRENCY_WORDS)
     }
 
     /// Whether the number follows a form label that starts with an IIN/BIN word and ends with
@@ -630,6 +667,15 @@ const IIN_WORDS: usize = 0;
 const LOOSE_IIN_WORDS: usize = 1;
 const BIN_WORDS: usize = 2;
 const DOCUMENT_WORDS: usize = 3;
+const CURRENCY_WORDS: usize = 4;
+
+/// How many characters (spaces, a colon) may stand between a currency and the number it names.
+const CURRENCY_GAP: usize = 2;
+
+/// Whether `gap` may stand between a currency and its number.
+fn is_currency_gap(gap: &str) -> bool {
+    gap.chars().count() <= CURRENCY_GAP && gap.chars().all(|c| c.is_whitespace() || c == ':')
+}
 
 fn char_count(s: &str) -> usize {
     s.chars().count()

@@ -78,8 +78,8 @@
 use serde::Deserialize;
 
 use super::context::{
-    WordLists, after_last_number, is_alphabetic, is_alphanumeric, token_before, window_after,
-    window_before,
+    WordLists, after_last_marker, after_last_number, is_alphabetic, is_alphanumeric, token_before,
+    window_after, window_before,
 };
 use super::digits::{has_digits, next_digit, run_end};
 use super::{Detector, Finding, Kind};
@@ -315,7 +315,7 @@ impl PhoneDetector {
         let phone = words.last(PHONE_WORDS).map(|(_, end)| end);
         // A document word names the number written right after it, not this one further on:
         // `ИИН 871008401427 87011234567`, `Заказ 4512, 87011234567 (Айгуль)`.
-        let tail = after_last_number(before, OTHER_NUMBER_DIGITS);
+        let tail = after_last_marker(after_last_number(before, OTHER_NUMBER_DIGITS));
         let cut = before.len() - tail.len();
         let document = words
             .last_in(DOCUMENT_WORDS, cut..before.len())

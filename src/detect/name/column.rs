@@ -82,6 +82,26 @@ impl NameDetector {
     }
 }
 
+impl ColumnVerdict {
+    /// The verdict with `names` more values that are names for certain (name pseudonyms and
+    /// placeholders of a scrubbed column), each scored 1.
+    pub fn with_names(self, names: usize) -> ColumnVerdict {
+        if names == 0 {
+            return self;
+        }
+        let n = self.values as f32;
+        let total = n + names as f32;
+        let share = (self.share * n + names as f32) / total;
+        let mean_score = (self.mean_score * n + names as f32) / total;
+        ColumnVerdict {
+            is_name: share >= MIN_SHARE && mean_score >= VALUE_THRESHOLD,
+            share,
+            mean_score,
+            values: self.values + names,
+        }
+    }
+}
+
 fn score(b: &Built, value: &str) -> f32 {
     let d = &b.dict;
     let v = value.trim();

@@ -38,6 +38,7 @@ use std::time::{Duration, Instant};
 
 pub use column::ColumnVerdict;
 
+use super::context::{after_last_marker, window_before};
 use super::{Detector, Finding, Kind};
 use dict::Dictionary;
 use fold::{exact_hash, fold_into, is_name_char, skeleton};
@@ -667,7 +668,8 @@ fn decide(
     if confidence == 0.0 && words > 0 && (weak + plain + unknown) >= 1 {
         // Weak readings need a cue nearby; unknown words one right before them.
         let cue_near = || {
-            c.cues_before.before(text, start, c.cue_window)
+            c.cues_before
+                .occurs_in(after_last_marker(window_before(text, start, c.cue_window)))
                 || c.cues_after.after(text, end, c.cue_window.min(12))
         };
         let cue_next = || cue_right_before(text, start, c) || c.cues_after.after(text, end, 8);

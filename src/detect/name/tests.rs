@@ -276,6 +276,9 @@ fn regression_name_placeholder_is_not_a_cue() {
     finds("[NAME] Dana", &[]);
     finds("[NAME] :FӘұ", &[]);
     finds("Name: Dana", &["Dana"]);
+    // The cue named the value the placeholder replaced, not the word after it.
+    finds("ученик [NAME] !Іұһ ", &[]);
+    finds("ученик NAME-SHLNFNRCVNPKRJPS Іұһ", &[]);
 }
 
 /// Found by `tests/props.rs` (idempotence): pseudonyms after a cue word read as a name in
