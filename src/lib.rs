@@ -35,6 +35,7 @@ pub mod classify;
 pub mod cli;
 pub mod cmd;
 pub mod detect;
+pub mod fasthash;
 pub mod generalise;
 pub mod io;
 pub mod key;

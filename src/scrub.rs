@@ -26,6 +26,7 @@ use anyhow::{Result, bail};
 use crate::action::{self, Action};
 use crate::classify::{Classifier, ColumnClass, ColumnKind, SAMPLE_VALUES};
 use crate::detect::{DetectorSet, Finding, Kind};
+use crate::fasthash::FastBuild;
 use crate::normalize::{self, Scope};
 use crate::policy::{ColumnAction, ColumnPlan, Policy};
 use crate::pseudonym::{self, Pseudonymiser};
@@ -75,22 +76,44 @@ pub fn plan_columns(
         .collect()
 }
 
-/// Values of a `none` column remembered as clean, per column and worker, at most.
-const CLEAN_MEMO: usize = 1024;
-
 /// Per-worker scratch space, reused across values so the common path does not allocate.
 #[derive(Default)]
 pub struct Scratch {
     findings: Vec<Finding>,
-    /// Values of each searched `none` column in which the detectors found nothing. Such columns
-    /// hold statistics and statuses (`9А`, `Алгебра`, `4,5`) that repeat: each distinct value
-    /// is searched once per worker, and a repeat costs a hash lookup. Detection is a function
-    /// of the value alone, so this changes no output.
-    clean: Vec<HashSet<Box<str>>>,
+}
+
+/// Bytes of clean values a worker thread remembers, all columns together.
+const CLEAN_MEMO_BYTES: usize = 16 << 20;
+/// Longer values are not remembered: they rarely repeat.
+const CLEAN_MEMO_LONGEST: usize = 2048;
+
+/// Values searched span by span in which the detectors found nothing, per column, remembered
+/// by each worker thread for the life of one [`Scrubber`]. Exports repeat such values:
+/// statuses, courses and grades (`9А`, `Алгебра`, `4,5`) and template comments (`Отличный курс,
+/// всем рекомендую!`); each distinct value is searched once per thread, and a repeat costs a
+/// hash lookup. Detection is a function of the value alone, so this changes no output.
+#[derive(Default)]
+struct CleanMemo {
+    /// The [`Scrubber::id`] the memo belongs to; another scrubber starts it afresh.
+    scrubber: u64,
+    columns: Vec<HashSet<Box<str>, FastBuild>>,
+    bytes: usize,
+}
+
+thread_local! {
+    static CLEAN: std::cell::RefCell<CleanMemo> = std::cell::RefCell::default();
+}
+
+/// Numbers each [`Scrubber`], so that thread-local memos never outlive theirs.
+static NEXT_SCRUBBER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_scrubber_id() -> u64 {
+    NEXT_SCRUBBER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Applies column plans to values. Built once per file; `Sync`, shared by every worker.
 pub struct Scrubber<'a> {
+    id: u64,
     plans: Vec<ColumnPlan>,
     detectors: &'a DetectorSet,
     pseudonymiser: Option<&'a Pseudonymiser>,
@@ -111,6 +134,7 @@ impl<'a> Scrubber<'a> {
             bail!("the policy pseudonymises but no key was given");
         }
         Ok(Scrubber {
+            id: next_scrubber_id(),
             plans,
             detectors,
             pseudonymiser,
@@ -120,6 +144,7 @@ impl<'a> Scrubber<'a> {
     /// For `scan`: counts only, so no key is needed whatever the plans say.
     pub fn for_scan(plans: Vec<ColumnPlan>, detectors: &'a DetectorSet) -> Self {
         Scrubber {
+            id: next_scrubber_id(),
             plans,
             detectors,
             pseudonymiser: None,
@@ -206,24 +231,15 @@ impl<'a> Scrubber<'a> {
         };
         match (plan.kind, plan.action) {
             // `none` columns searched for what their sample did not show, and free text.
-            (ColumnKind::NotPersonal, ColumnAction::Spans(actions)) => {
-                if scratch.clean.get(column).is_some_and(|c| c.contains(value)) {
+            (_, ColumnAction::Spans(actions)) => {
+                if self.known_clean(column, value) {
                     return false;
                 }
                 let changed = self.scrub_spans(value, &actions, record, scratch, counts, out);
                 if scratch.findings.is_empty() {
-                    if scratch.clean.len() <= column {
-                        scratch.clean.resize_with(column + 1, HashSet::new);
-                    }
-                    let clean = &mut scratch.clean[column];
-                    if clean.len() < CLEAN_MEMO {
-                        clean.insert(value.into());
-                    }
+                    self.remember_clean(column, value);
                 }
                 changed
-            }
-            (_, ColumnAction::Spans(actions)) => {
-                self.scrub_spans(value, &actions, record, scratch, counts, out)
             }
             (ColumnKind::Text, ColumnAction::Whole(action)) => {
                 // Counted so the report says what a kept or dropped text column held.
@@ -260,6 +276,36 @@ impl<'a> Scrubber<'a> {
                 self.whole(value_kind, value, &normalized, action, counts, out)
             }
         }
+    }
+
+    /// Whether this thread has searched `value` in `column` before and found nothing.
+    fn known_clean(&self, column: usize, value: &str) -> bool {
+        CLEAN.with_borrow(|memo| {
+            memo.scrubber == self.id && memo.columns.get(column).is_some_and(|c| c.contains(value))
+        })
+    }
+
+    fn remember_clean(&self, column: usize, value: &str) {
+        if value.len() > CLEAN_MEMO_LONGEST {
+            return;
+        }
+        CLEAN.with_borrow_mut(|memo| {
+            if memo.scrubber != self.id {
+                *memo = CleanMemo {
+                    scrubber: self.id,
+                    ..CleanMemo::default()
+                };
+            }
+            if memo.bytes + value.len() > CLEAN_MEMO_BYTES {
+                return;
+            }
+            if memo.columns.len() <= column {
+                memo.columns.resize_with(column + 1, HashSet::default);
+            }
+            if memo.columns[column].insert(value.into()) {
+                memo.bytes += value.len();
+            }
+        });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -667,6 +713,38 @@ mod tests {
         assert!(Scrubber::new(vec![p], &detectors, None).is_err());
         let p = plan(IIN, ColumnAction::Whole(Action::Redact));
         assert!(Scrubber::new(vec![p], &detectors, None).is_ok());
+    }
+
+    #[test]
+    fn clean_values_are_remembered_per_scrubber_only() {
+        let ps = Pseudonymiser::new(&Key::from_bytes([9; 32]));
+        let text_plan = || {
+            vec![plan(
+                ColumnKind::Text,
+                ColumnAction::Spans([Action::Redact; 7]),
+            )]
+        };
+        let text = "Позвонить маме: +7 701 123 45 67";
+        let scrub = |s: &Scrubber| {
+            let mut counts = ColumnCounts::default();
+            let out = s.scrub(0, text, 1, &mut Scratch::default(), &mut counts);
+            (out, counts.values, counts.with_findings)
+        };
+        // Without a phone detector the text is clean, and remembered as such on this thread.
+        let emails_only = DetectorSet::with_kinds(&[Kind::Email]);
+        let blind = Scrubber::new(text_plan(), &emails_only, Some(&ps)).unwrap();
+        assert_eq!(scrub(&blind), (None, 1, 0));
+        assert_eq!(
+            scrub(&blind),
+            (None, 1, 0),
+            "a remembered value counts as a value"
+        );
+        // Another scrubber on the same thread does not trust that memo.
+        let all = DetectorSet::builtin();
+        let seeing = Scrubber::new(text_plan(), &all, Some(&ps)).unwrap();
+        let (out, _, found) = scrub(&seeing);
+        assert_eq!(out.as_deref(), Some("Позвонить маме: [PHONE]"));
+        assert_eq!(found, 1);
     }
 
     #[test]

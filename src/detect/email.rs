@@ -33,6 +33,7 @@ use serde::Deserialize;
 
 use super::context::{is_alphabetic, is_alphanumeric, token_before};
 use super::{Detector, Finding, Kind};
+use crate::fasthash::FastBuild;
 
 const RULES: &str = include_str!("../../patterns/email.toml");
 
@@ -66,10 +67,10 @@ struct Rules {
 /// Finds e-mail addresses.
 #[derive(Clone, Debug)]
 pub struct EmailDetector {
-    case_insensitive_domains: HashSet<String>,
+    case_insensitive_domains: HashSet<String, FastBuild>,
     /// Stored with a leading dot (`.edu.kz`) so a suffix match falls on a label boundary.
     case_insensitive_suffixes: Vec<String>,
-    file_extensions: HashSet<String>,
+    file_extensions: HashSet<String, FastBuild>,
     /// Lower-cased header names with their colon (`message-id:`).
     message_id_headers: Vec<String>,
 }

@@ -515,7 +515,7 @@ fn check_record(
         ));
     }
     let utf8 = matches!(encoding, TextEncoding::Utf8 { .. });
-    if !utf8 || std::str::from_utf8(&buf[record.start..record.end]).is_ok() {
+    if !utf8 || simdutf8::basic::from_utf8(&buf[record.start..record.end]).is_ok() {
         return Ok(());
     }
     for (col, f) in fields.iter().enumerate() {

@@ -77,7 +77,7 @@ impl TextEncoding {
     pub fn decode<'a>(self, bytes: &'a [u8]) -> Cow<'a, str> {
         match self {
             // The strict check is faster than the lossy one on the valid text most files hold.
-            TextEncoding::Utf8 { .. } => match std::str::from_utf8(bytes) {
+            TextEncoding::Utf8 { .. } => match simdutf8::basic::from_utf8(bytes) {
                 Ok(text) => Cow::Borrowed(text),
                 Err(_) => String::from_utf8_lossy(bytes),
             },

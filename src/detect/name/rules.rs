@@ -4,11 +4,11 @@
 //! Not here: the dictionaries (see `dict`) and what the rules decide (see the detector).
 
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Deserialize;
 
 use crate::detect::context::{ContextWords, window_before};
+use crate::fasthash::FastBuild;
 
 pub const NAMES_TOML: &str = include_str!("../../../patterns/names.toml");
 
@@ -64,7 +64,7 @@ impl Context {
 /// for with an automaton. Whole words as in [`ContextWords`]: a match starts after a character
 /// that is no letter or digit.
 pub struct EdgeWords {
-    words: HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>,
+    words: HashSet<Box<[u8]>, FastBuild>,
     /// Characters in the longest word.
     max_chars: usize,
     /// Bit `n` set when some word is `n` bytes long: other suffixes are not looked up.
@@ -168,29 +168,6 @@ fn push_lower(c: char, buf: &mut [u8], len: &mut usize) -> bool {
         '\0'..='\u{7F}' | 'а'..='я' => one(c),
         'А'..='Я' => one(char::from_u32(c as u32 + 0x20).expect("Cyrillic letter")),
         _ => c.to_lowercase().all(one),
-    }
-}
-
-/// FNV-1a for the short keys of [`EdgeWords`]: SipHash would cost more than the lookup.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
     }
 }
 
