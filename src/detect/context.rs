@@ -97,8 +97,23 @@ pub struct WordLists {
     matcher: Option<Arc<DFA>>,
     /// For each pattern of `matcher`, the lists (bit *i* = list *i*) that hold it.
     lists_of: Vec<u32>,
-    /// Each list alone, for windows with too many occurrences to record.
-    alone: Vec<ContextWords>,
+    /// Each list alone, for windows with too many occurrences to record: built on first use
+    /// (rare: a run of `####…`), so that start-up compiles one automaton per detector.
+    alone: Arc<AloneLists>,
+}
+
+/// The lists of a [`WordLists`], each compiled alone when first needed.
+#[derive(Debug)]
+struct AloneLists {
+    lists: Vec<Vec<String>>,
+    built: std::sync::OnceLock<Vec<ContextWords>>,
+}
+
+impl AloneLists {
+    fn get(&self) -> &[ContextWords] {
+        self.built
+            .get_or_init(|| self.lists.iter().map(ContextWords::new).collect())
+    }
 }
 
 /// Occurrences recorded per window before [`WordLists`] falls back to one automaton per list.
@@ -146,7 +161,10 @@ impl WordLists {
                 .expect("context words compile: they are plain literals");
             Arc::new(dfa)
         });
-        let alone = lists.iter().map(ContextWords::new).collect();
+        let alone = Arc::new(AloneLists {
+            lists: lists.clone(),
+            built: std::sync::OnceLock::new(),
+        });
         WordLists {
             matcher,
             lists_of,
@@ -231,7 +249,7 @@ impl WordScan<'_> {
     pub fn last_in(&self, list: usize, part: std::ops::Range<usize>) -> Option<(usize, usize)> {
         let text = &self.window[part.clone()];
         if self.overflow {
-            return self.lists.alone[list]
+            return self.lists.alone.get()[list]
                 .find_in(text)
                 .map(|(s, e)| (part.start + s, part.start + e));
         }

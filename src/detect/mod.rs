@@ -151,19 +151,33 @@ impl DetectorSet {
     }
 
     /// The built-in detectors that report any of `kinds`; findings of other kinds are dropped.
+    /// Only those detectors are built, each on a thread of its own: compiling their word
+    /// automata and dictionaries is most of tazala's start-up.
     pub fn with_kinds(kinds: &[Kind]) -> Self {
-        let all: Vec<Box<dyn Detector>> = vec![
-            Box::new(iin::IinDetector::builtin()),
-            Box::new(phone::PhoneDetector::builtin()),
-            Box::new(email::EmailDetector::builtin()),
-            Box::new(messenger::MessengerDetector::builtin()),
-            Box::new(card::CardDetector::builtin()),
-            Box::new(name::NameDetector::builtin()),
+        type Build = fn() -> Box<dyn Detector>;
+        const BUILTIN: [(&[Kind], Build); 6] = [
+            (&[Kind::Iin, Kind::Bin], || {
+                Box::new(iin::IinDetector::builtin())
+            }),
+            (&[Kind::Phone], || Box::new(phone::PhoneDetector::builtin())),
+            (&[Kind::Email], || Box::new(email::EmailDetector::builtin())),
+            (&[Kind::Messenger], || {
+                Box::new(messenger::MessengerDetector::builtin())
+            }),
+            (&[Kind::Card], || Box::new(card::CardDetector::builtin())),
+            (&[Kind::Name], || Box::new(name::NameDetector::prepared())),
         ];
-        let detectors = all
-            .into_iter()
-            .filter(|d| d.kinds().iter().any(|k| kinds.contains(k)))
-            .collect();
+        let detectors = std::thread::scope(|scope| {
+            let building: Vec<_> = BUILTIN
+                .iter()
+                .filter(|(reports, _)| reports.iter().any(|k| kinds.contains(k)))
+                .map(|(_, build)| scope.spawn(build))
+                .collect();
+            building
+                .into_iter()
+                .map(|b| b.join().expect("the built-in rules compile"))
+                .collect()
+        });
         let mut kinds = kinds.to_vec();
         kinds.sort();
         kinds.dedup();

@@ -100,6 +100,14 @@ impl NameDetector {
         NameDetector {}
     }
 
+    /// The detector with its dictionaries built now rather than at its first text: a
+    /// [`DetectorSet`](super::DetectorSet) builds its detectors side by side.
+    pub fn prepared() -> Self {
+        let d = NameDetector::builtin();
+        d.built();
+        d
+    }
+
     fn built(&self) -> &'static Built {
         BUILT.get_or_init(Built::new)
     }
