@@ -572,13 +572,15 @@ fn plan_from_batch(
             }
         }
     }
-    scrub::plan_columns(
-        &open.headers,
-        &samples,
-        pipeline.classifier,
-        pipeline.detectors,
-        pipeline.policy,
-    )
+    pipeline.pool.install(|| {
+        scrub::plan_columns(
+            &open.headers,
+            &samples,
+            pipeline.classifier,
+            pipeline.detectors,
+            pipeline.policy,
+        )
+    })
 }
 
 fn format_report(open: &OpenCsv, job: &FileJob) -> FormatReport {
