@@ -367,7 +367,38 @@ fn parquet_with_corrupt_pages_mid_file() {
         }
     }
     fs::write(&path, &bytes).unwrap();
-    c.refused(&path, &["cannot read", "pages.parquet"]);
+    c.refused(
+        &path,
+        &[
+            "pages.parquet: not a readable Parquet file: row group 2, column 1, page 1",
+            "(a corrupt page header)",
+        ],
+    );
+}
+
+/// Page headers intact, the end of the last page's data of the second row group's largest
+/// column overwritten: the header check passes, the reader fails (or panics, which is caught)
+/// while decoding, and the file is refused as corrupt without an internal error and without
+/// output.
+#[test]
+fn parquet_with_corrupt_page_data_mid_file() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let c = Case::new();
+    let (path, mut bytes) = parquet(&c, "data.parquet");
+    let reader = SerializedFileReader::new(fs::File::open(&path).unwrap()).unwrap();
+    let rg = reader.metadata().row_group(1);
+    let (start, len) = rg
+        .columns()
+        .iter()
+        .map(|col| col.byte_range())
+        .max_by_key(|&(_, len)| len)
+        .unwrap();
+    let end = (start + len) as usize;
+    for (i, b) in bytes[end - 6..end].iter_mut().enumerate() {
+        *b = (i as u8).wrapping_mul(37) ^ 0xA5;
+    }
+    fs::write(&path, &bytes).unwrap();
+    c.refused(&path, &["cannot read", "data.parquet", "row group"]);
 }
 
 #[test]
@@ -669,8 +700,9 @@ fn fuzz_parquet_negative_row_count() {
 }
 
 /// Found by `fuzz/` (parquet_reader): pages claiming a dictionary that is missing made the
-/// Parquet reader panic ("Decoder for dict should have been set"); the file is now refused as
-/// corrupt. The input is the fuzzer's, derived from the synthetic demo store.
+/// Parquet reader panic ("Decoder for dict should have been set"). The reader's panics are
+/// caught (`io::parquet::guarded_next`); this file is now refused before, by the page-header
+/// check. The input is the fuzzer's, derived from the synthetic demo store.
 #[test]
 fn fuzz_parquet_dictionary_page_missing() {
     let c = Case::new();
@@ -684,15 +716,34 @@ fn fuzz_parquet_dictionary_page_missing() {
     let r = c.scrub(&input, &out, &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("cannot read") && r.stderr.contains("dict.parquet"),
+        r.stderr
+            .contains("dict.parquet: not a readable Parquet file: row group 1, column 8, page 1"),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("corrupt pages"), "{}", r.stderr);
-    assert!(
-        !r.stderr.contains("stopped by the internal error"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("(a corrupt page header)"), "{}", r.stderr);
+    assert!(!r.stderr.contains("internal error"), "{}", r.stderr);
     assert!(c.outputs().is_empty());
+}
+
+/// Found by `fuzz/` (parquet_reader, random seed): a dictionary page header claiming far more
+/// values than its bytes made the Parquet reader allocate for them: `tazala scan` of this 8 KB
+/// file reached ~5 GB before failing. Page headers are now checked before anything is decoded.
+/// The input is the fuzzer's, derived from the synthetic demo store.
+#[test]
+fn fuzz_parquet_oom_page_header() {
+    let c = Case::new();
+    let bytes = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/regressions/fuzz_parquet_oom_page_header.parquet"),
+    )
+    .unwrap();
+    let input = c.input("oom.parquet", &bytes);
+    c.refused(
+        &input,
+        &[
+            "oom.parquet: not a readable Parquet file: row group 3, column 6, page 1",
+            "the dictionary declares more values than its bytes can hold",
+        ],
+    );
 }

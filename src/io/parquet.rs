@@ -25,7 +25,13 @@
 //! the rayon pool while the previous one is encoded there, column by column in parallel; column
 //! chunks are appended in schema order, so the output is the same whatever `--threads` is.
 //!
+//! Before anything is decoded, the footer's chunk positions and every page header are checked
+//! (`check_chunks`, [`pages`]): the reader trusts their sizes and would allocate what a corrupt
+//! one claims.
+//!
 //! What this module is not: it decides nothing about values (see `scrub`).
+
+mod pages;
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -167,6 +173,17 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
     let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
         .with_context(|| format!("{}: not a readable Parquet file", job.input.display()))?;
     check_chunks(job, &file, &meta)?;
+    if let Some((r, c, bad)) = pages::check_file(&file, meta.metadata())
+        .with_context(|| format!("cannot read {}", job.input.display()))?
+    {
+        bail!(
+            "{}: not a readable Parquet file: row group {r}, column {c}, page {}: {} (a corrupt \
+             page header)",
+            job.input.display(),
+            bad.page,
+            bad.why
+        );
+    }
     let schema = meta.schema().clone();
     let types = schema
         .fields()
@@ -225,12 +242,42 @@ fn check_chunks(job: &FileJob, file: &File, meta: &ArrowReaderMetadata) -> Resul
     Ok(())
 }
 
+thread_local! {
+    /// Set while `guarded_next` runs the reader on this thread.
+    static IN_GUARDED_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside the guarded Parquet reader, whose panics are caught and turned
+/// into an error naming the file. Panic hooks (the binary's, the fuzz targets') ask this: such
+/// a panic is an expected refusal of a corrupt file, not a bug to report or to crash on.
+pub fn inside_guarded_reader() -> bool {
+    IN_GUARDED_READER.with(std::cell::Cell::get)
+}
+
+/// Clears the flag when `guarded_next` returns or unwinds.
+struct GuardedReaderFlag;
+
+impl GuardedReaderFlag {
+    fn set() -> Self {
+        IN_GUARDED_READER.with(|f| f.set(true));
+        GuardedReaderFlag
+    }
+}
+
+impl Drop for GuardedReaderFlag {
+    fn drop(&mut self) {
+        IN_GUARDED_READER.with(|f| f.set(false));
+    }
+}
+
 /// The next batch, a panic of the Parquet reader on corrupt pages turned into an error (found
 /// by fuzzing, `fuzz_parquet_dictionary_page_missing`: "Decoder for dict should have been
-/// set"), so a corrupt file is refused like any other, naming file and row group.
+/// set"; and in arrow's buffers below it), so a corrupt file is refused like any other, naming
+/// file and row group.
 fn guarded_next(
     reader: &mut parquet::arrow::arrow_reader::ParquetRecordBatchReader,
 ) -> Option<Result<RecordBatch>> {
+    let _flag = GuardedReaderFlag::set();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.next())) {
         Ok(next) => next.map(|r| r.map_err(anyhow::Error::from)),
         Err(_) => Some(Err(anyhow::anyhow!(
@@ -260,12 +307,36 @@ impl OpenParquet {
         Ok(builder.build()?)
     }
 
+    /// Names the row groups that hold the file's first `records` records ("row group 1",
+    /// "row groups 1–3"): where a failure in reading them can lie.
+    fn groups_holding_first(&self, records: usize) -> String {
+        let mut rows = 0i64;
+        let mut groups = 0;
+        for rg in self.meta.metadata().row_groups() {
+            groups += 1;
+            rows = rows.saturating_add(rg.num_rows());
+            if rows >= records as i64 {
+                break;
+            }
+        }
+        match groups {
+            0 | 1 => "row group 1".to_string(),
+            n => format!("row groups 1–{n}"),
+        }
+    }
+
     /// Classifies the columns from the first rows of the file.
     fn plan(&self, job: &FileJob, pipeline: &Pipeline) -> Result<Vec<(ColumnClass, ColumnPlan)>> {
         let mut samples: Vec<Vec<String>> = vec![Vec::new(); self.headers.len()];
         // Across row groups: the sample does not depend on how the file was grouped.
         if let Some(batch) = guarded_next(&mut self.reader(None, CLASSIFY_ROWS)?) {
-            let batch = batch.with_context(|| format!("cannot read {}", job.input.display()))?;
+            let batch = batch.with_context(|| {
+                format!(
+                    "cannot read {}: {} (the first records, read to classify the columns)",
+                    job.input.display(),
+                    self.groups_holding_first(CLASSIFY_ROWS)
+                )
+            })?;
             for (i, column) in batch.columns().iter().enumerate() {
                 if self.types[i] == ValueType::Opaque {
                     continue;
@@ -278,13 +349,15 @@ impl OpenParquet {
                     .collect();
             }
         }
-        let mut planned = scrub::plan_columns(
-            &self.headers,
-            &samples,
-            pipeline.classifier,
-            pipeline.detectors,
-            pipeline.policy,
-        );
+        let mut planned = pipeline.pool.install(|| {
+            scrub::plan_columns(
+                &self.headers,
+                &samples,
+                pipeline.classifier,
+                pipeline.detectors,
+                pipeline.policy,
+            )
+        });
         for (i, (class, plan)) in planned.iter_mut().enumerate() {
             // `scrub` searches `none` columns past their sample; a number column is not: its
             // type says what it holds, and in an id or amount column one number in ten passes

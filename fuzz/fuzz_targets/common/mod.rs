@@ -29,14 +29,12 @@ static FIXED: LazyLock<Fixed> = LazyLock::new(|| {
     let dir = base.join(format!("tazala-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temporary directory");
     // libFuzzer aborts on every panic, even a caught one. tazala catches the Parquet reader's
-    // panics on corrupt pages (`io::parquet::guarded_next`) and refuses the file; such a panic
-    // is let through here, and an uncaught one still ends in libfuzzer-sys's abort.
+    // panics on corrupt pages (`io::parquet::guarded_next`, wherever in parquet or arrow they
+    // happen) and refuses the file; such a panic is let through here, and any other still ends
+    // in libfuzzer-sys's abort.
     let fuzzer_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let in_parquet_reader = info
-            .location()
-            .is_some_and(|l| l.file().contains("/parquet-") && l.file().contains("/src/"));
-        if !in_parquet_reader {
+        if !tazala::io::parquet::inside_guarded_reader() {
             fuzzer_hook(info);
         }
     }));

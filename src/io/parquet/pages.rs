@@ -1,0 +1,657 @@
+//! Checks each column chunk's page headers before the Parquet reader decodes a page.
+//!
+//! The reader trusts the sizes and counts a page header declares: a corrupt header claiming a
+//! page of gigabytes or billions of values makes it allocate that much before it finds out
+//! (found by fuzzing, `fuzz_parquet_oom_page_header`: an 8 KB file took `tazala scan` to ~5 GB).
+//! So the headers are walked first, in the file's own bytes, and a file is refused when a
+//! header does not parse, a page runs past its chunk, a size or count is negative, a page is
+//! bigger than [`MAX_PAGE_BYTES`] or than its chunk says all its pages are, a data page holds
+//! more values than its chunk, a dictionary holds more values than its bytes can, or a page's
+//! type or sub-header is missing or unknown.
+//!
+//! Headers are Thrift structs in the compact protocol
+//! (<https://github.com/apache/thrift/blob/master/doc/specs/thrift-compact-protocol.md>); the
+//! field numbers are those of `PageHeader` in parquet-format's `parquet.thrift`. Only the
+//! fields checked here are read; the rest (statistics, CRC, encodings) are skipped.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+
+use parquet::file::metadata::ParquetMetaData;
+
+/// No page may claim more than this, compressed or not: far above what writers produce (about
+/// 1 MB by default) and low enough that a corrupt claim cannot exhaust memory.
+pub const MAX_PAGE_BYTES: i64 = 1 << 30;
+
+/// Struct nesting deeper than this is no page header (statistics nest two levels).
+const MAX_DEPTH: u32 = 16;
+
+/// Page types of parquet-format.
+const DATA_PAGE: i32 = 0;
+const INDEX_PAGE: i32 = 1;
+const DICTIONARY_PAGE: i32 = 2;
+const DATA_PAGE_V2: i32 = 3;
+
+/// Why a chunk's pages were refused; the caller names file, row group and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadPage {
+    /// 1-based page number within its chunk.
+    pub page: usize,
+    pub why: &'static str,
+}
+
+/// A chunk's location and what its metadata says of all its pages.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk {
+    pub start: u64,
+    pub len: u64,
+    /// Values in the chunk (nulls included), from its metadata.
+    pub values: i64,
+    /// Uncompressed bytes of all its pages (headers included), from its metadata.
+    pub uncompressed: i64,
+}
+
+/// Walks the page headers of every column chunk of every row group in `file`, reading only
+/// the headers. The first bad page is returned as `(row group, column, page)`, all 1-based.
+pub fn check_file(
+    file: &File,
+    meta: &ParquetMetaData,
+) -> std::io::Result<Option<(usize, usize, BadPage)>> {
+    let mut input = std::io::BufReader::with_capacity(FIRST_READ as usize, file);
+    for (r, rg) in meta.row_groups().iter().enumerate() {
+        for (c, column) in rg.columns().iter().enumerate() {
+            let start = column
+                .dictionary_page_offset()
+                .unwrap_or(column.data_page_offset());
+            // Offsets and sizes were checked to lie inside the file before this is called.
+            let (Ok(start), Ok(len)) = (
+                u64::try_from(start),
+                u64::try_from(column.compressed_size()),
+            ) else {
+                continue;
+            };
+            let chunk = Chunk {
+                start,
+                len,
+                values: column.num_values(),
+                uncompressed: column.uncompressed_size(),
+            };
+            if let Err(bad) = check_chunk(&mut input, &chunk)? {
+                return Ok(Some((r + 1, c + 1, bad)));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Bytes read for a page header at first: most fit; one with long statistics is read again
+/// with a larger window, up to its chunk's end.
+const FIRST_READ: u64 = 512;
+
+/// Checks every page header of one chunk, seeking past each page's data.
+pub fn check_chunk<R: Read + Seek>(
+    input: &mut R,
+    chunk: &Chunk,
+) -> std::io::Result<Result<(), BadPage>> {
+    let end = chunk.start.saturating_add(chunk.len);
+    let mut pos = chunk.start;
+    let mut page = 0usize;
+    let mut window = Vec::new();
+    while pos < end {
+        page += 1;
+        let bad = |why| BadPage { page, why };
+        let left = end - pos;
+        let mut want = FIRST_READ.min(left);
+        let (header, header_len) = loop {
+            input.seek(SeekFrom::Start(pos))?;
+            window.clear();
+            input.by_ref().take(want).read_to_end(&mut window)?;
+            let mut compact = Compact {
+                bytes: &window,
+                pos: 0,
+            };
+            match compact.page_header() {
+                Ok(header) => break (header, compact.pos as u64),
+                Err(CUT) if want < left && window.len() as u64 == want => {
+                    want = want.saturating_mul(8).min(left);
+                }
+                Err(why) => return Ok(Err(bad(why))),
+            }
+        };
+        if let Err(why) = check_header(&header, chunk) {
+            return Ok(Err(bad(why)));
+        }
+        // check_header bounds the size to 1 GiB.
+        let data = header.compressed_given.unwrap_or(0) as u64;
+        match header_len.checked_add(data).filter(|&n| n <= left) {
+            Some(n) => pos += n,
+            None => return Ok(Err(bad("the page runs past the end of its column chunk"))),
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn check_header(h: &PageHeader, chunk: &Chunk) -> Result<(), &'static str> {
+    let kind = h.kind.ok_or("the page header has no page type")?;
+    let (Some(compressed), Some(uncompressed)) = (h.compressed_given, h.uncompressed) else {
+        return Err("the page header has no page size");
+    };
+    if compressed < 0 || uncompressed < 0 {
+        return Err("the page declares a negative size");
+    }
+    if compressed > MAX_PAGE_BYTES || uncompressed > MAX_PAGE_BYTES {
+        return Err("the page declares more than 1 GiB");
+    }
+    if uncompressed > chunk.uncompressed.max(0) {
+        return Err("the page declares more bytes than its whole column chunk");
+    }
+    let values = match kind {
+        DATA_PAGE => h
+            .data_values
+            .ok_or("a data page without its data page header")?,
+        DATA_PAGE_V2 => {
+            let v2 = h.v2.ok_or("a data page without its data page header")?;
+            if v2.nulls < 0 || v2.rows < 0 || v2.definition_bytes < 0 || v2.repetition_bytes < 0 {
+                return Err("the page declares a negative count");
+            }
+            // Every row and every null is at least one entry of the page's values.
+            if v2.nulls > v2.values || v2.rows > v2.values {
+                return Err("the page declares more rows or nulls than values");
+            }
+            if v2.definition_bytes.saturating_add(v2.repetition_bytes) > compressed {
+                return Err("the page's levels are bigger than the page");
+            }
+            v2.values
+        }
+        DICTIONARY_PAGE => {
+            let values = h
+                .dictionary_values
+                .ok_or("a dictionary page without its dictionary page header")?;
+            // Every dictionary entry takes at least one byte (booleans never have one).
+            if values > uncompressed {
+                return Err("the dictionary declares more values than its bytes can hold");
+            }
+            values
+        }
+        INDEX_PAGE => 0,
+        _ => return Err("the page has an unknown page type"),
+    };
+    if values < 0 {
+        return Err("the page declares a negative count");
+    }
+    if values > chunk.values.max(0) {
+        return Err("the page declares more values than its whole column chunk");
+    }
+    Ok(())
+}
+
+/// The fields of a page header that are checked.
+#[derive(Debug, Default)]
+struct PageHeader {
+    kind: Option<i32>,
+    uncompressed: Option<i64>,
+    compressed_given: Option<i64>,
+    data_values: Option<i64>,
+    dictionary_values: Option<i64>,
+    v2: Option<V2>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct V2 {
+    values: i64,
+    nulls: i64,
+    rows: i64,
+    definition_bytes: i64,
+    repetition_bytes: i64,
+}
+
+/// Compact-protocol type codes.
+mod ty {
+    pub const STOP: u8 = 0;
+    pub const TRUE: u8 = 1;
+    pub const FALSE: u8 = 2;
+    pub const BYTE: u8 = 3;
+    pub const I16: u8 = 4;
+    pub const I32: u8 = 5;
+    pub const I64: u8 = 6;
+    pub const DOUBLE: u8 = 7;
+    pub const BINARY: u8 = 8;
+    pub const LIST: u8 = 9;
+    pub const SET: u8 = 10;
+    pub const MAP: u8 = 11;
+    pub const STRUCT: u8 = 12;
+    pub const UUID: u8 = 13;
+}
+
+type Parsed<T> = Result<T, &'static str>;
+
+/// The header needs bytes past the window read (or past its chunk, when the window is the
+/// rest of the chunk).
+const CUT: &str = "a page header is cut short by the end of its column chunk";
+/// The bytes are no compact-protocol struct.
+const MALFORMED: &str = "a page header does not parse";
+
+/// A reader of the Thrift compact protocol over a byte slice.
+struct Compact<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Compact<'_> {
+    fn byte(&mut self) -> Parsed<u8> {
+        let b = *self.bytes.get(self.pos).ok_or(CUT)?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn varint(&mut self) -> Parsed<u64> {
+        let mut value = 0u64;
+        for shift in (0..70).step_by(7) {
+            let b = self.byte()?;
+            if shift == 63 && b > 1 {
+                return Err(MALFORMED);
+            }
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(MALFORMED)
+    }
+
+    fn zigzag(&mut self) -> Parsed<i64> {
+        let v = self.varint()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    /// An integer field of any width, read as i64.
+    fn int(&mut self, field_type: u8) -> Parsed<Option<i64>> {
+        Ok(match field_type {
+            ty::I16 | ty::I32 | ty::I64 => Some(self.zigzag()?),
+            ty::BYTE => Some(i64::from(self.byte()? as i8)),
+            _ => {
+                self.skip(field_type, 0)?;
+                None
+            }
+        })
+    }
+
+    fn skip_bytes(&mut self, n: u64) -> Parsed<()> {
+        let end = usize::try_from(n)
+            .ok()
+            .and_then(|n| self.pos.checked_add(n))
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or(CUT)?;
+        self.pos = end;
+        Ok(())
+    }
+
+    /// Skips one value of `field_type`.
+    fn skip(&mut self, field_type: u8, depth: u32) -> Parsed<()> {
+        if depth > MAX_DEPTH {
+            return Err("a page header nests too deep");
+        }
+        match field_type {
+            ty::TRUE | ty::FALSE => Ok(()),
+            ty::BYTE => self.byte().map(drop),
+            ty::I16 | ty::I32 | ty::I64 => self.varint().map(drop),
+            ty::DOUBLE => self.skip_bytes(8),
+            ty::UUID => self.skip_bytes(16),
+            ty::BINARY => {
+                let n = self.varint()?;
+                self.skip_bytes(n)
+            }
+            ty::LIST | ty::SET => {
+                let head = self.byte()?;
+                let n = match head >> 4 {
+                    15 => self.varint()?,
+                    n => u64::from(n),
+                };
+                let element = head & 0x0f;
+                for _ in 0..n {
+                    // A list of booleans holds one byte per element.
+                    let element = if element == ty::TRUE {
+                        ty::BYTE
+                    } else {
+                        element
+                    };
+                    self.skip(element, depth + 1)?;
+                }
+                Ok(())
+            }
+            ty::MAP => {
+                let n = self.varint()?;
+                if n == 0 {
+                    return Ok(());
+                }
+                let types = self.byte()?;
+                for _ in 0..n {
+                    self.skip(types >> 4, depth + 1)?;
+                    self.skip(types & 0x0f, depth + 1)?;
+                }
+                Ok(())
+            }
+            ty::STRUCT => self.fields(depth + 1, |input, _, t| input.skip(t, depth + 1)),
+            _ => Err(MALFORMED),
+        }
+    }
+
+    /// Reads a struct's fields up to its stop byte, handing each (id, type) to `field`, which
+    /// must consume the value.
+    fn fields(
+        &mut self,
+        depth: u32,
+        mut field: impl FnMut(&mut Self, i16, u8) -> Parsed<()>,
+    ) -> Parsed<()> {
+        if depth > MAX_DEPTH {
+            return Err("a page header nests too deep");
+        }
+        let mut last = 0i16;
+        loop {
+            let head = self.byte()?;
+            let field_type = head & 0x0f;
+            if field_type == ty::STOP {
+                return Ok(());
+            }
+            let id = match head >> 4 {
+                0 => i16::try_from(self.zigzag()?).map_err(|_| MALFORMED)?,
+                delta => last.checked_add(i16::from(delta)).ok_or(MALFORMED)?,
+            };
+            last = id;
+            field(self, id, field_type)?;
+        }
+    }
+
+    fn page_header(&mut self) -> Parsed<PageHeader> {
+        const NO_COUNT: &str = "a page header lacks its value count";
+        let mut h = PageHeader::default();
+        self.fields(0, |input, id, t| {
+            match id {
+                1 => h.kind = input.int(t)?.and_then(|v| i32::try_from(v).ok()),
+                2 => h.uncompressed = input.int(t)?,
+                3 => h.compressed_given = input.int(t)?,
+                5 if t == ty::STRUCT => {
+                    input.fields(1, |input, id, t| match id {
+                        1 => input.int(t).map(|v| h.data_values = v),
+                        _ => input.skip(t, 2),
+                    })?;
+                    h.data_values.ok_or(NO_COUNT)?;
+                }
+                7 if t == ty::STRUCT => {
+                    input.fields(1, |input, id, t| match id {
+                        1 => input.int(t).map(|v| h.dictionary_values = v),
+                        _ => input.skip(t, 2),
+                    })?;
+                    h.dictionary_values.ok_or(NO_COUNT)?;
+                }
+                8 if t == ty::STRUCT => {
+                    let mut counts = [None; 6];
+                    input.fields(1, |input, id, t| match id {
+                        1..=3 | 5 | 6 => input.int(t).map(|v| counts[id as usize - 1] = v),
+                        _ => input.skip(t, 2),
+                    })?;
+                    let [
+                        Some(values),
+                        Some(nulls),
+                        Some(rows),
+                        _,
+                        Some(def),
+                        Some(rep),
+                    ] = counts
+                    else {
+                        return Err(NO_COUNT);
+                    };
+                    h.v2 = Some(V2 {
+                        values,
+                        nulls,
+                        rows,
+                        definition_bytes: def,
+                        repetition_bytes: rep,
+                    });
+                }
+                _ => input.skip(t, 1)?,
+            }
+            Ok(())
+        })?;
+        Ok(h)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::{WriterProperties, WriterVersion};
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+
+    use super::*;
+
+    /// Writes a compact-protocol page header field by field.
+    #[derive(Default)]
+    struct Header(Vec<u8>);
+
+    impl Header {
+        fn varint(&mut self, mut v: u64) {
+            while v >= 0x80 {
+                self.0.push(v as u8 | 0x80);
+                v >>= 7;
+            }
+            self.0.push(v as u8);
+        }
+        fn field(&mut self, delta: u8, field_type: u8) -> &mut Self {
+            self.0.push(delta << 4 | field_type);
+            self
+        }
+        fn i32(&mut self, delta: u8, v: i64) -> &mut Self {
+            self.field(delta, ty::I32);
+            self.varint(((v << 1) ^ (v >> 63)) as u64);
+            self
+        }
+        fn stop(&mut self) -> &mut Self {
+            self.0.push(ty::STOP);
+            self
+        }
+        /// type, sizes and, for a data or dictionary page, its sub-header with `values`.
+        fn page(kind: i32, uncompressed: i64, compressed: i64, values: i64) -> Vec<u8> {
+            let mut h = Header::default();
+            h.i32(1, i64::from(kind))
+                .i32(1, uncompressed)
+                .i32(1, compressed);
+            match kind {
+                DATA_PAGE => {
+                    h.field(2, ty::STRUCT)
+                        .i32(1, values)
+                        .i32(1, 0)
+                        .i32(1, 3)
+                        .i32(1, 3);
+                    h.stop();
+                }
+                DICTIONARY_PAGE => {
+                    h.field(4, ty::STRUCT).i32(1, values).i32(1, 0).stop();
+                }
+                _ => {}
+            }
+            h.stop();
+            h.0
+        }
+    }
+
+    const CHUNK: Chunk = Chunk {
+        start: 0,
+        len: 0,
+        values: 100,
+        uncompressed: 10_000,
+    };
+
+    /// Checks `pages` (header followed by `compressed` bytes of data each) as one chunk.
+    fn check(pages: &[(Vec<u8>, usize)]) -> Result<(), BadPage> {
+        let mut bytes = Vec::new();
+        for (header, data) in pages {
+            bytes.extend_from_slice(header);
+            bytes.resize(bytes.len() + data, 0);
+        }
+        let chunk = Chunk {
+            len: bytes.len() as u64,
+            ..CHUNK
+        };
+        check_chunk(&mut Cursor::new(bytes), &chunk).unwrap()
+    }
+
+    fn why(result: Result<(), BadPage>) -> &'static str {
+        result.expect_err("refused").why
+    }
+
+    #[test]
+    fn well_formed_pages_pass() {
+        let dict = Header::page(DICTIONARY_PAGE, 40, 40, 10);
+        let data = Header::page(DATA_PAGE, 120, 60, 100);
+        assert_eq!(check(&[(dict, 40), (data, 60)]), Ok(()));
+    }
+
+    #[test]
+    fn files_the_writer_makes_pass_v1_and_v2_with_statistics_and_dictionaries() {
+        for version in [WriterVersion::PARQUET_1_0, WriterVersion::PARQUET_2_0] {
+            let names: Vec<String> = (0..20_000).map(|i| format!("value {}", i % 700)).collect();
+            let long: Vec<String> = (0..20_000).map(|i| "x".repeat(i % 3000)).collect();
+            let batch = RecordBatch::try_from_iter([
+                (
+                    "name",
+                    Arc::new(StringArray::from_iter_values(&names)) as ArrayRef,
+                ),
+                (
+                    "long",
+                    Arc::new(StringArray::from_iter_values(&long)) as ArrayRef,
+                ),
+                (
+                    "n",
+                    Arc::new(Int64Array::from_iter(
+                        (0..20_000).map(|i| (i % 5 != 0).then_some(i)),
+                    )),
+                ),
+            ])
+            .unwrap();
+            let props = WriterProperties::builder()
+                .set_writer_version(version)
+                .set_data_page_size_limit(4096)
+                .set_max_row_group_row_count(Some(7_000))
+                .build();
+            let mut file = tempfile::tempfile().unwrap();
+            let mut writer = ArrowWriter::try_new(&mut file, batch.schema(), Some(props)).unwrap();
+            writer.write(&batch).unwrap();
+            writer.close().unwrap();
+            let reader = SerializedFileReader::new(file.try_clone().unwrap()).unwrap();
+            assert_eq!(check_file(&file, reader.metadata()).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn sizes_beyond_reason_or_negative_are_refused() {
+        let huge = Header::page(DATA_PAGE, MAX_PAGE_BYTES + 1, 10, 5);
+        assert_eq!(
+            why(check(&[(huge, 10)])),
+            "the page declares more than 1 GiB"
+        );
+        let negative = Header::page(DATA_PAGE, 10, -4, 5);
+        assert_eq!(
+            why(check(&[(negative, 0)])),
+            "the page declares a negative size"
+        );
+        let bigger_than_chunk = Header::page(DATA_PAGE, CHUNK.uncompressed + 1, 10, 5);
+        assert_eq!(
+            why(check(&[(bigger_than_chunk, 10)])),
+            "the page declares more bytes than its whole column chunk"
+        );
+    }
+
+    #[test]
+    fn counts_beyond_the_chunk_or_the_bytes_are_refused() {
+        let values = Header::page(DATA_PAGE, 100, 100, CHUNK.values + 1);
+        assert_eq!(
+            why(check(&[(values, 100)])),
+            "the page declares more values than its whole column chunk"
+        );
+        let dict = Header::page(DICTIONARY_PAGE, 8, 8, 9);
+        assert_eq!(
+            why(check(&[(dict, 8)])),
+            "the dictionary declares more values than its bytes can hold"
+        );
+        let negative = Header::page(DATA_PAGE, 100, 100, -1);
+        assert_eq!(
+            why(check(&[(negative, 100)])),
+            "the page declares a negative count"
+        );
+    }
+
+    #[test]
+    fn a_page_past_its_chunk_is_refused_and_named_by_number() {
+        let first = Header::page(DATA_PAGE, 10, 10, 5);
+        let second = Header::page(DATA_PAGE, 50, 50, 5);
+        let bad = check(&[(first, 10), (second, 20)]).unwrap_err();
+        assert_eq!(bad.page, 2);
+        assert_eq!(bad.why, "the page runs past the end of its column chunk");
+    }
+
+    #[test]
+    fn missing_or_unknown_parts_are_refused() {
+        assert_eq!(
+            why(check(&[(Header::page(9, 10, 10, 0), 10)])),
+            "the page has an unknown page type"
+        );
+        assert_eq!(
+            why(check(&[(Header::page(DATA_PAGE_V2, 10, 10, 0), 10)])),
+            "a data page without its data page header"
+        );
+        let mut no_type = Header::default();
+        no_type.i32(2, 10).i32(1, 10).stop();
+        assert_eq!(
+            why(check(&[(no_type.0, 10)])),
+            "the page header has no page type"
+        );
+        let mut no_count = Header::default();
+        no_count.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
+        no_count.field(2, ty::STRUCT).i32(2, 0).stop().stop();
+        assert_eq!(
+            why(check(&[(no_count.0, 10)])),
+            "a page header lacks its value count"
+        );
+    }
+
+    #[test]
+    fn garbage_and_cut_headers_are_refused_without_reading_past_the_chunk() {
+        assert_eq!(why(check(&[(vec![0xff; 40], 0)])), MALFORMED);
+        let mut cut = Header::page(DATA_PAGE, 10, 10, 5);
+        cut.truncate(4);
+        assert_eq!(why(check(&[(cut, 0)])), CUT);
+        // A statistics value claiming 4 GB of bytes.
+        let mut long = Header::default();
+        long.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
+        long.field(2, ty::BINARY).varint(1 << 32);
+        assert_eq!(why(check(&[(long.0, 0)])), CUT);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let mut deep = Header::default();
+        deep.i32(1, i64::from(DATA_PAGE));
+        for _ in 0..40 {
+            deep.field(1, ty::STRUCT);
+        }
+        deep.0.extend([ty::STOP; 41]);
+        assert_eq!(why(check(&[(deep.0, 0)])), "a page header nests too deep");
+    }
+
+    #[test]
+    fn a_header_longer_than_the_first_read_is_read_whole() {
+        let mut h = Header::default();
+        h.i32(1, i64::from(DATA_PAGE)).i32(1, 100).i32(1, 100);
+        h.field(2, ty::STRUCT).i32(1, 50);
+        // Statistics (field 5 of the data page header) with a 3000-byte max value.
+        h.field(4, ty::STRUCT).field(1, ty::BINARY).varint(3000);
+        h.0.resize(h.0.len() + 3000, b'a');
+        h.stop().stop().stop();
+        assert_eq!(check(&[(h.0, 100)]), Ok(()));
+    }
+}
