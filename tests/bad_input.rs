@@ -747,3 +747,24 @@ fn fuzz_parquet_oom_page_header() {
         ],
     );
 }
+
+/// Found by `fuzz/` (parquet_reader, CI mode): a page header's list claiming 2^60 boolean
+/// elements made the page-header check itself loop for minutes; counts are now held to the
+/// bytes left. The input is the fuzzer's, derived from the synthetic demo store.
+#[test]
+fn fuzz_parquet_slow_page_header() {
+    let c = Case::new();
+    let bytes = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/regressions/fuzz_parquet_slow_page_header.parquet"),
+    )
+    .unwrap();
+    let input = c.input("slow.parquet", &bytes);
+    c.refused(
+        &input,
+        &[
+            "slow.parquet: not a readable Parquet file: row group 2, column 8, page 2",
+            "(a corrupt page header)",
+        ],
+    );
+}

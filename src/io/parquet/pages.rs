@@ -286,6 +286,24 @@ impl Compact<'_> {
         Ok(())
     }
 
+    /// The type of a list, set or map element: a boolean there is a byte of its own (in a
+    /// struct it lives in the field header), so every element takes at least one byte.
+    fn element(element_type: u8) -> u8 {
+        match element_type {
+            ty::TRUE | ty::FALSE => ty::BYTE,
+            other => other,
+        }
+    }
+
+    /// Refuses a count of elements that the bytes left cannot hold (one byte each at least):
+    /// a corrupt count must not make the walk loop for long.
+    fn enough_for(&self, elements: u64) -> Parsed<()> {
+        if elements > (self.bytes.len() - self.pos) as u64 {
+            return Err(CUT);
+        }
+        Ok(())
+    }
+
     /// Skips one value of `field_type`.
     fn skip(&mut self, field_type: u8, depth: u32) -> Parsed<()> {
         if depth > MAX_DEPTH {
@@ -307,14 +325,9 @@ impl Compact<'_> {
                     15 => self.varint()?,
                     n => u64::from(n),
                 };
-                let element = head & 0x0f;
+                let element = Self::element(head & 0x0f);
+                self.enough_for(n)?;
                 for _ in 0..n {
-                    // A list of booleans holds one byte per element.
-                    let element = if element == ty::TRUE {
-                        ty::BYTE
-                    } else {
-                        element
-                    };
                     self.skip(element, depth + 1)?;
                 }
                 Ok(())
@@ -325,9 +338,11 @@ impl Compact<'_> {
                     return Ok(());
                 }
                 let types = self.byte()?;
+                let (key, value) = (Self::element(types >> 4), Self::element(types & 0x0f));
+                self.enough_for(n)?;
                 for _ in 0..n {
-                    self.skip(types >> 4, depth + 1)?;
-                    self.skip(types & 0x0f, depth + 1)?;
+                    self.skip(key, depth + 1)?;
+                    self.skip(value, depth + 1)?;
                 }
                 Ok(())
             }
@@ -630,6 +645,24 @@ mod tests {
         long.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
         long.field(2, ty::BINARY).varint(1 << 32);
         assert_eq!(why(check(&[(long.0, 0)])), CUT);
+    }
+
+    /// Found by `fuzz/` (parquet_reader; `bad_input::fuzz_parquet_slow_page_header`): a list of
+    /// booleans written as `false` claiming 2^60 elements made this walk loop for minutes.
+    #[test]
+    fn a_list_longer_than_its_bytes_is_refused_at_once() {
+        for element in [ty::FALSE, ty::TRUE, ty::I32, ty::STRUCT] {
+            let mut h = Header::default();
+            h.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
+            h.field(1, ty::LIST).0.push(0xf0 | element);
+            h.varint(1 << 60);
+            assert_eq!(why(check(&[(h.0, 0)])), CUT);
+        }
+        let mut map = Header::default();
+        map.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
+        map.field(1, ty::MAP).varint(1 << 60);
+        map.0.push(ty::FALSE << 4 | ty::FALSE);
+        assert_eq!(why(check(&[(map.0, 0)])), CUT);
     }
 
     #[test]
