@@ -768,3 +768,26 @@ fn fuzz_parquet_slow_page_header() {
         ],
     );
 }
+
+/// Found by `fuzz/` (parquet_reader, CI mode): on these corrupt pages the Parquet reader handed
+/// on a string column holding bytes that are not UTF-8, which the detectors then misread (an
+/// undefined-behaviour check fired in a debug build). Every batch's text is now validated.
+/// The input is the fuzzer's, derived from the synthetic demo store.
+#[test]
+fn fuzz_parquet_invalid_utf8_text() {
+    let c = Case::new();
+    let bytes = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/regressions/fuzz_parquet_invalid_utf8_text.parquet"),
+    )
+    .unwrap();
+    let input = c.input("text.parquet", &bytes);
+    c.refused(
+        &input,
+        &[
+            "cannot read",
+            "text.parquet: row group",
+            "column 4 (email) holds text that is not UTF-8 (corrupt pages)",
+        ],
+    );
+}
