@@ -658,17 +658,27 @@ fn parquet_nested_text_needs_a_rule() {
     assert!(out.exists());
 }
 
+/// A fuzzer's input from `tests/regressions/`, copied into the case's input folder as `name`.
+fn regression(c: &Case, file: &str, name: &str) -> PathBuf {
+    let bytes = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/regressions")
+            .join(file),
+    )
+    .unwrap();
+    c.input(name, &bytes)
+}
+
 /// Found by `fuzz/` (parquet_reader): a footer giving a column chunk a negative offset made the
 /// Parquet reader panic. The input is the fuzzer's, derived from the synthetic demo store.
 #[test]
 fn fuzz_parquet_negative_column_offset() {
     let c = Case::new();
-    let bytes = fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/regressions/fuzz_parquet_negative_column_offset.parquet"),
-    )
-    .unwrap();
-    let input = c.input("crash.parquet", &bytes);
+    let input = regression(
+        &c,
+        "fuzz_parquet_negative_column_offset.parquet",
+        "crash.parquet",
+    );
     c.refused(
         &input,
         &[
@@ -684,12 +694,11 @@ fn fuzz_parquet_negative_column_offset() {
 #[test]
 fn fuzz_parquet_negative_row_count() {
     let c = Case::new();
-    let bytes = fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/regressions/fuzz_parquet_negative_row_count.parquet"),
-    )
-    .unwrap();
-    let input = c.input("rows.parquet", &bytes);
+    let input = regression(
+        &c,
+        "fuzz_parquet_negative_row_count.parquet",
+        "rows.parquet",
+    );
     c.refused(
         &input,
         &[
@@ -706,12 +715,11 @@ fn fuzz_parquet_negative_row_count() {
 #[test]
 fn fuzz_parquet_dictionary_page_missing() {
     let c = Case::new();
-    let bytes = fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/regressions/fuzz_parquet_dictionary_page_missing.parquet"),
-    )
-    .unwrap();
-    let input = c.input("dict.parquet", &bytes);
+    let input = regression(
+        &c,
+        "fuzz_parquet_dictionary_page_missing.parquet",
+        "dict.parquet",
+    );
     let out = c.out("dict.parquet");
     let r = c.scrub(&input, &out, &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -733,12 +741,7 @@ fn fuzz_parquet_dictionary_page_missing() {
 #[test]
 fn fuzz_parquet_oom_page_header() {
     let c = Case::new();
-    let bytes = fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/regressions/fuzz_parquet_oom_page_header.parquet"),
-    )
-    .unwrap();
-    let input = c.input("oom.parquet", &bytes);
+    let input = regression(&c, "fuzz_parquet_oom_page_header.parquet", "oom.parquet");
     c.refused(
         &input,
         &[
@@ -754,12 +757,7 @@ fn fuzz_parquet_oom_page_header() {
 #[test]
 fn fuzz_parquet_slow_page_header() {
     let c = Case::new();
-    let bytes = fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/regressions/fuzz_parquet_slow_page_header.parquet"),
-    )
-    .unwrap();
-    let input = c.input("slow.parquet", &bytes);
+    let input = regression(&c, "fuzz_parquet_slow_page_header.parquet", "slow.parquet");
     c.refused(
         &input,
         &[
@@ -776,12 +774,7 @@ fn fuzz_parquet_slow_page_header() {
 #[test]
 fn fuzz_parquet_invalid_utf8_text() {
     let c = Case::new();
-    let bytes = fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/regressions/fuzz_parquet_invalid_utf8_text.parquet"),
-    )
-    .unwrap();
-    let input = c.input("text.parquet", &bytes);
+    let input = regression(&c, "fuzz_parquet_invalid_utf8_text.parquet", "text.parquet");
     c.refused(
         &input,
         &[

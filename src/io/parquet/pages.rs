@@ -122,7 +122,7 @@ pub fn check_chunk<R: Read + Seek>(
             return Ok(Err(bad(why)));
         }
         // check_header bounds the size to 1 GiB.
-        let data = header.compressed_given.unwrap_or(0) as u64;
+        let data = header.compressed.unwrap_or(0) as u64;
         match header_len.checked_add(data).filter(|&n| n <= left) {
             Some(n) => pos += n,
             None => return Ok(Err(bad("the page runs past the end of its column chunk"))),
@@ -133,7 +133,7 @@ pub fn check_chunk<R: Read + Seek>(
 
 fn check_header(h: &PageHeader, chunk: &Chunk) -> Result<(), &'static str> {
     let kind = h.kind.ok_or("the page header has no page type")?;
-    let (Some(compressed), Some(uncompressed)) = (h.compressed_given, h.uncompressed) else {
+    let (Some(compressed), Some(uncompressed)) = (h.compressed, h.uncompressed) else {
         return Err("the page header has no page size");
     };
     if compressed < 0 || uncompressed < 0 {
@@ -190,7 +190,7 @@ fn check_header(h: &PageHeader, chunk: &Chunk) -> Result<(), &'static str> {
 struct PageHeader {
     kind: Option<i32>,
     uncompressed: Option<i64>,
-    compressed_given: Option<i64>,
+    compressed: Option<i64>,
     data_values: Option<i64>,
     dictionary_values: Option<i64>,
     v2: Option<V2>,
@@ -228,6 +228,8 @@ type Parsed<T> = Result<T, &'static str>;
 /// The header needs bytes past the window read (or past its chunk, when the window is the
 /// rest of the chunk).
 const CUT: &str = "a page header is cut short by the end of its column chunk";
+/// A data or dictionary page header without its required count.
+const NO_COUNT: &str = "a page header lacks its value count";
 /// The bytes are no compact-protocol struct.
 const MALFORMED: &str = "a page header does not parse";
 
@@ -377,28 +379,25 @@ impl Compact<'_> {
         }
     }
 
+    /// A data or dictionary page header (a struct whose field 1 is its value count): the count.
+    fn value_count(&mut self) -> Parsed<i64> {
+        let mut count = None;
+        self.fields(1, |input, id, t| match id {
+            1 => input.int(t).map(|v| count = v),
+            _ => input.skip(t, 2),
+        })?;
+        count.ok_or(NO_COUNT)
+    }
+
     fn page_header(&mut self) -> Parsed<PageHeader> {
-        const NO_COUNT: &str = "a page header lacks its value count";
         let mut h = PageHeader::default();
         self.fields(0, |input, id, t| {
             match id {
                 1 => h.kind = input.int(t)?.and_then(|v| i32::try_from(v).ok()),
                 2 => h.uncompressed = input.int(t)?,
-                3 => h.compressed_given = input.int(t)?,
-                5 if t == ty::STRUCT => {
-                    input.fields(1, |input, id, t| match id {
-                        1 => input.int(t).map(|v| h.data_values = v),
-                        _ => input.skip(t, 2),
-                    })?;
-                    h.data_values.ok_or(NO_COUNT)?;
-                }
-                7 if t == ty::STRUCT => {
-                    input.fields(1, |input, id, t| match id {
-                        1 => input.int(t).map(|v| h.dictionary_values = v),
-                        _ => input.skip(t, 2),
-                    })?;
-                    h.dictionary_values.ok_or(NO_COUNT)?;
-                }
+                3 => h.compressed = input.int(t)?,
+                5 if t == ty::STRUCT => h.data_values = Some(input.value_count()?),
+                7 if t == ty::STRUCT => h.dictionary_values = Some(input.value_count()?),
                 8 if t == ty::STRUCT => {
                     let mut counts = [None; 6];
                     input.fields(1, |input, id, t| match id {
