@@ -780,7 +780,30 @@ fn fuzz_parquet_invalid_utf8_text() {
         &[
             "cannot read",
             "text.parquet: row group",
-            "column 4 (email) holds text that is not UTF-8 (corrupt pages)",
+            "column email holds text that is not UTF-8 (corrupt pages)",
         ],
     );
+}
+
+/// `tazala risk` reads user files through the same checks as the scrub: a corrupt page
+/// header or text that is not UTF-8 is refused naming the file, and nothing panics.
+#[test]
+fn risk_refuses_corrupt_parquet_like_the_scrub() {
+    let c = Case::new();
+    for (file, quasi, expect) in [
+        (
+            "fuzz_parquet_oom_page_header.parquet",
+            "iin",
+            "row group 3, column 6, page 1: the dictionary declares more values",
+        ),
+        (
+            "fuzz_parquet_invalid_utf8_text.parquet",
+            "email",
+            "column email holds text that is not UTF-8",
+        ),
+    ] {
+        let input = regression(&c, file, file);
+        let r = tazala(&["risk", s(&input), "--quasi", quasi]);
+        assert_refusal(&r, &[file, expect]);
+    }
 }

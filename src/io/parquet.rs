@@ -167,7 +167,10 @@ struct OpenParquet {
     headers: Vec<String>,
 }
 
-fn open(job: &FileJob) -> Result<OpenParquet> {
+/// Opens `job.input` and reads its footer, refusing a file whose footer or page headers the
+/// reader must not be trusted with (`check_chunks`, [`pages`]). Every reader of user files goes
+/// through here, then reads its batches with [`guarded_next`].
+pub(super) fn open_checked(job: &FileJob) -> Result<(File, ArrowReaderMetadata)> {
     let file =
         File::open(&job.input).with_context(|| format!("cannot open {}", job.input.display()))?;
     let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
@@ -184,6 +187,11 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
             bad.why
         );
     }
+    Ok((file, meta))
+}
+
+fn open(job: &FileJob) -> Result<OpenParquet> {
+    let (file, meta) = open_checked(job)?;
     let schema = meta.schema().clone();
     let types = schema
         .fields()
@@ -274,7 +282,7 @@ impl Drop for GuardedReaderFlag {
 /// by fuzzing, `fuzz_parquet_dictionary_page_missing`: "Decoder for dict should have been
 /// set"; and in arrow's buffers below it), so a corrupt file is refused like any other, naming
 /// file and row group.
-fn guarded_next(
+pub(super) fn guarded_next(
     reader: &mut parquet::arrow::arrow_reader::ParquetRecordBatchReader,
 ) -> Option<Result<RecordBatch>> {
     let _flag = GuardedReaderFlag::set();
@@ -291,12 +299,12 @@ fn guarded_next(
 /// `fuzz_parquet_invalid_utf8_text`), and every string operation after it would misread them.
 /// Validation runs at several GB/s: a small cost next to decoding.
 fn valid_text(batch: RecordBatch) -> Result<RecordBatch> {
-    for (i, column) in batch.columns().iter().enumerate() {
+    // Named, not numbered: a projected read's batch numbers its columns its own way.
+    for (column, field) in batch.columns().iter().zip(batch.schema().fields()) {
         if !is_utf8(column.as_ref()) {
             bail!(
-                "column {} ({}) holds text that is not UTF-8 (corrupt pages)",
-                i + 1,
-                batch.schema().field(i).name()
+                "column {} holds text that is not UTF-8 (corrupt pages)",
+                field.name()
             );
         }
     }

@@ -30,7 +30,7 @@ use arrow_array::{Array, ArrayRef, Int16Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
 
 use super::csv::{self, RawCsv};
 use super::encoding::{TextEncoding, UTF8_BOM};
@@ -52,7 +52,7 @@ pub struct NewColumn {
 
 enum Source {
     Csv(Box<RawCsv>),
-    Parquet(File),
+    Parquet(File, ArrowReaderMetadata),
 }
 
 /// A file opened for reading as text.
@@ -74,11 +74,8 @@ pub fn open(job: &FileJob) -> Result<Records> {
             })
         }
         Table::Parquet => {
-            let file = File::open(&job.input)
-                .with_context(|| format!("cannot open {}", job.input.display()))?;
-            let builder = ParquetRecordBatchReaderBuilder::try_new(file.try_clone()?)
-                .with_context(|| format!("{}: not a readable Parquet file", job.input.display()))?;
-            let headers = builder
+            let (file, meta) = super::parquet::open_checked(job)?;
+            let headers = meta
                 .schema()
                 .fields()
                 .iter()
@@ -87,7 +84,7 @@ pub fn open(job: &FileJob) -> Result<Records> {
             Ok(Records {
                 headers,
                 table: Table::Parquet,
-                source: Source::Parquet(file),
+                source: Source::Parquet(file, meta),
             })
         }
     }
@@ -136,8 +133,8 @@ impl Records {
                     Ok(())
                 })?;
             }
-            Source::Parquet(file) => {
-                let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+            Source::Parquet(file, meta) => {
+                let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta);
                 let mask = ProjectionMask::roots(builder.parquet_schema(), columns.iter().copied());
                 // The projection keeps schema order: map each wanted column to its position.
                 let mut sorted: Vec<usize> = columns.to_vec();
@@ -147,11 +144,11 @@ impl Records {
                     .iter()
                     .map(|c| sorted.binary_search(c).expect("in sorted"))
                     .collect();
-                let reader = builder
+                let mut reader = builder
                     .with_projection(mask)
                     .with_batch_size(BATCH)
                     .build()?;
-                for batch in reader {
+                while let Some(batch) = super::parquet::guarded_next(&mut reader) {
                     let batch =
                         batch.with_context(|| format!("cannot read {}", job.input.display()))?;
                     let texts: Vec<Vec<Option<String>>> = sorted
@@ -248,8 +245,8 @@ impl Records {
                 })?;
                 records
             }
-            Source::Parquet(file) => {
-                let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+            Source::Parquet(file, meta) => {
+                let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta);
                 let props = super::parquet::writer_properties(builder.metadata());
                 let schema = builder.schema().clone();
                 let mut fields: Vec<Arc<Field>> = Vec::new();
@@ -274,7 +271,8 @@ impl Records {
                 let mut writer = ArrowWriter::try_new(writer_box, out_schema.clone(), Some(props))
                     .with_context(|| format!("cannot write {}", output.display()))?;
                 let mut records = 0u64;
-                for batch in builder.with_batch_size(BATCH).build()? {
+                let mut reader = builder.with_batch_size(BATCH).build()?;
+                while let Some(batch) = super::parquet::guarded_next(&mut reader) {
                     let batch =
                         batch.with_context(|| format!("cannot read {}", job.input.display()))?;
                     let texts: Vec<Vec<Option<String>>> = read
