@@ -278,6 +278,12 @@ impl Drop for GuardedReaderFlag {
     }
 }
 
+/// Runs `read` with its panics caught, flagged as inside the guarded reader while it runs.
+fn guarded<T>(read: impl FnOnce() -> T) -> std::thread::Result<T> {
+    let _flag = GuardedReaderFlag::set();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+}
+
 /// The next batch, a panic of the Parquet reader on corrupt pages turned into an error (found
 /// by fuzzing, `fuzz_parquet_dictionary_page_missing`: "Decoder for dict should have been
 /// set"; and in arrow's buffers below it), so a corrupt file is refused like any other, naming
@@ -285,8 +291,7 @@ impl Drop for GuardedReaderFlag {
 pub(super) fn guarded_next(
     reader: &mut parquet::arrow::arrow_reader::ParquetRecordBatchReader,
 ) -> Option<Result<RecordBatch>> {
-    let _flag = GuardedReaderFlag::set();
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.next())) {
+    match guarded(|| reader.next()) {
         Ok(next) => next.map(|r| r.map_err(anyhow::Error::from).and_then(valid_text)),
         Err(_) => Some(Err(anyhow::anyhow!(
             "the Parquet reader failed on corrupt pages"
@@ -1230,6 +1235,17 @@ mod tests {
         let comments = out.column_by_name("Комментарий").unwrap().as_string_view();
         assert!(comments.value(0).starts_with("перезвонить PHONE-"));
         assert_eq!(comments.value(2), "всё хорошо");
+    }
+
+    #[test]
+    fn the_guarded_reader_flag_is_set_inside_only_and_cleared_by_a_panic() {
+        assert!(!inside_guarded_reader());
+        assert_eq!(guarded(inside_guarded_reader).ok(), Some(true));
+        assert!(!inside_guarded_reader());
+        // (The test harness's hook prints this panic; the binary's stays silent.)
+        let caught = guarded(|| -> bool { panic!("a corrupt page") });
+        assert!(caught.is_err());
+        assert!(!inside_guarded_reader(), "cleared while unwinding");
     }
 
     #[test]
