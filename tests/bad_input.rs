@@ -157,7 +157,7 @@ fn missing_file() {
     c.refused(&missing, &["nowhere.csv", "No such file"]);
 }
 
-/// Root reads a directory whatever its mode; without the capabilities that let it
+/// Root reads and writes a directory whatever its mode; without the capabilities that let it
 /// (`CAP_DAC_OVERRIDE`, `CAP_DAC_READ_SEARCH`, dropped by `setpriv`) it is refused like anyone.
 const WITHOUT_ROOT_READ: [&str; 3] = ["--bounding-set", "-dac_override,-dac_read_search", "--"];
 
@@ -462,19 +462,32 @@ fn output_directory_not_writable() {
     let c = Case::new();
     let input = c.input("a.csv", students(3).as_bytes());
     let before = c.inputs();
-    // A directory nobody may write to; root ignores mode bits, so then a directory under a
-    // file, which nobody can create.
     let locked = c.dir.path().join("out/locked");
     fs::create_dir(&locked).unwrap();
     set_mode(&locked, 0o500);
-    let target = if is_root() {
-        let file = c.out("file");
-        fs::write(&file, "").unwrap();
-        file.join("sub/a.csv")
-    } else {
-        locked.join("a.csv")
+    let target = locked.join("a.csv");
+    let args = [
+        "scrub",
+        s(&input),
+        "-o",
+        s(&target),
+        "--key-file",
+        s(&c.key),
+    ];
+    let r = match (is_root(), can_drop_root_read()) {
+        (false, _) => tazala(&args),
+        // Root writes whatever the mode bits say, unless its override is dropped.
+        (true, true) => run(Command::new("setpriv")
+            .args(WITHOUT_ROOT_READ)
+            .arg(env!("CARGO_BIN_EXE_tazala"))
+            .args(args)),
+        // Failing that, a directory under a file, which nobody can create.
+        (true, false) => {
+            let file = c.out("file");
+            fs::write(&file, "").unwrap();
+            c.scrub(&input, &file.join("sub/a.csv"), &[])
+        }
     };
-    let r = c.scrub(&input, &target, &[]);
     set_mode(&locked, 0o700);
     assert_refusal(&r, &["cannot create"]);
     assert!(!target.exists());
