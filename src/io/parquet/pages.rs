@@ -5,9 +5,10 @@
 //! (found by fuzzing, `fuzz_parquet_oom_page_header`: an 8 KB file took `tazala scan` to ~5 GB).
 //! So the headers are walked first, in the file's own bytes, and a file is refused when a
 //! header does not parse, a page runs past its chunk, a size or count is negative, a page is
-//! bigger than [`MAX_PAGE_BYTES`] or than its chunk says all its pages are, a data page holds
-//! more values than its chunk, a dictionary holds more values than its bytes can, or a page's
-//! type or sub-header is missing or unknown.
+//! bigger than [`MAX_PAGE_BYTES`] or (past 16 MiB) than its chunk says all its pages are, a
+//! data page holds more values than its chunk, a dictionary holds more values than its bytes
+//! can, a list in a header claims more elements than there are bytes, or a page's type or
+//! sub-header is missing or unknown.
 //!
 //! Headers are Thrift structs in the compact protocol
 //! (<https://github.com/apache/thrift/blob/master/doc/specs/thrift-compact-protocol.md>); the
@@ -22,6 +23,10 @@ use parquet::file::metadata::ParquetMetaData;
 /// No page may claim more than this, compressed or not: far above what writers produce (about
 /// 1 MB by default) and low enough that a corrupt claim cannot exhaust memory.
 pub const MAX_PAGE_BYTES: i64 = 1 << 30;
+
+/// A page up to this size passes whatever its chunk's total says: a writer that got that total
+/// wrong still writes readable files, and this much memory is no danger.
+const TRUSTED_PAGE_BYTES: i64 = 16 << 20;
 
 /// Struct nesting deeper than this is no page header (statistics nest two levels).
 const MAX_DEPTH: u32 = 16;
@@ -142,7 +147,7 @@ fn check_header(h: &PageHeader, chunk: &Chunk) -> Result<(), &'static str> {
     if compressed > MAX_PAGE_BYTES || uncompressed > MAX_PAGE_BYTES {
         return Err("the page declares more than 1 GiB");
     }
-    if uncompressed > chunk.uncompressed.max(0) {
+    if uncompressed > chunk.uncompressed.max(TRUSTED_PAGE_BYTES) {
         return Err("the page declares more bytes than its whole column chunk");
     }
     let values = match kind {
@@ -523,6 +528,9 @@ mod tests {
         let dict = Header::page(DICTIONARY_PAGE, 40, 40, 10);
         let data = Header::page(DATA_PAGE, 120, 60, 100);
         assert_eq!(check(&[(dict, 40), (data, 60)]), Ok(()));
+        // More than the chunk's total, but small: a wrong total is no reason to refuse.
+        let small = Header::page(DATA_PAGE, CHUNK.uncompressed + 1, 60, 100);
+        assert_eq!(check(&[(small, 60)]), Ok(()));
     }
 
     #[test]
@@ -573,7 +581,7 @@ mod tests {
             why(check(&[(negative, 0)])),
             "the page declares a negative size"
         );
-        let bigger_than_chunk = Header::page(DATA_PAGE, CHUNK.uncompressed + 1, 10, 5);
+        let bigger_than_chunk = Header::page(DATA_PAGE, TRUSTED_PAGE_BYTES + 1, 10, 5);
         assert_eq!(
             why(check(&[(bigger_than_chunk, 10)])),
             "the page declares more bytes than its whole column chunk"
