@@ -63,10 +63,13 @@ for target in $targets; do
     else
         # A fresh corpus: what earlier runs found must not change what this one tries.
         corpus="$(mktemp -d)"
-        budget=(-runs="${TAZALA_FUZZ_RUNS:-${runs[$target]}}")
+        trap 'rm -rf "$corpus"' EXIT
+        budget=(-runs="${TAZALA_FUZZ_RUNS:-${runs[$target]:-100000}}")
         echo "== fuzz $target: ${budget[0]#-runs=} inputs from seed $seed"
     fi
     log="fuzz/$target.log"
+    # Only this run's crash is in the artifacts afterwards (and printed).
+    rm -rf "fuzz/artifacts/$target"
     start=$SECONDS
     if ! cargo fuzz run "${flags[@]}" "$target" "$corpus" "$seeds/$target" -- \
         "${budget[@]}" -seed="$seed" -timeout=20 -rss_limit_mb=3072 -max_len=65536 \

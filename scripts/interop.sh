@@ -22,13 +22,14 @@ trap 'rm -rf "$work"' EXIT
 "$venv/bin/python" scripts/interop.py demo/store "$work/clean"
 
 # Parquet from other writers (pyarrow with v2 data pages, zstd, small pages and statistics, and
-# with v1 gzip pages without dictionaries; DuckDB), so that tazala's page-header check and
+# with v1 gzip pages without dictionaries; DuckDB; dictionaries larger than their columns), so that tazala's page-header check and
 # reader meet files it did not write, and the result is read back like the rest.
 "$venv/bin/python" - "$work/foreign" <<'PY'
 import pathlib
 import sys
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 out = pathlib.Path(sys.argv[1])
@@ -41,6 +42,16 @@ for src in sorted(pathlib.Path("demo/store").rglob("*.parquet")):
                    use_dictionary=False, data_page_size=256, row_group_size=7)
     duckdb.execute(f"COPY (SELECT * FROM read_parquet('{src}')) "
                    f"TO '{out / ('duckdb-' + src.name)}' (FORMAT parquet)")
+# Dictionaries with more entries than the column has values: pyarrow keeps unused categories
+# (a pandas Categorical), DuckDB writes every member of an enum.
+statuses = pa.DictionaryArray.from_arrays(
+    pa.array([0, 1, 0], type=pa.int32()),
+    pa.array(["сдано", "не сдано", "пересдача", "зачёт", "незачёт", "отчислен"]))
+pq.write_table(pa.table({"Статус": statuses, "Оценка": pa.array([5, 4, 3])}),
+               out / "pyarrow-categories.parquet")
+duckdb.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'great', 'calm')")
+duckdb.execute(f"COPY (SELECT 'ok'::mood AS mood, 5 AS grade) "
+               f"TO '{out / 'duckdb-enum.parquet'}' (FORMAT parquet)")
 PY
 "$bin" scrub "$work/foreign" -o "$work/foreign-clean" --key-file demo/demo.key
 "$venv/bin/python" scripts/interop.py "$work/foreign" "$work/foreign-clean"

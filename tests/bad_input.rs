@@ -158,16 +158,33 @@ fn missing_file() {
 }
 
 /// Root reads and writes a directory whatever its mode; without the capabilities that let it
-/// (`CAP_DAC_OVERRIDE`, `CAP_DAC_READ_SEARCH`, dropped by `setpriv`) it is refused like anyone.
-const WITHOUT_ROOT_READ: [&str; 3] = ["--bounding-set", "-dac_override,-dac_read_search", "--"];
+/// (`CAP_DAC_OVERRIDE`, `CAP_DAC_READ_SEARCH`), dropped by `setpriv` from the bounding and the
+/// inheritable set (either would hand them back at exec), it is refused like anyone.
+const WITHOUT_ROOT_READ: [&str; 5] = [
+    "--bounding-set",
+    "-dac_override,-dac_read_search",
+    "--inh-caps",
+    "-dac_override,-dac_read_search",
+    "--",
+];
 
-/// Whether `setpriv` can drop those capabilities here (a container may forbid it).
+/// Whether `setpriv` can drop those capabilities here (a container may forbid it): tried on a
+/// directory nobody may read, which must then be refused.
 fn can_drop_root_read() -> bool {
-    Command::new("setpriv")
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    fs::create_dir(&locked).unwrap();
+    set_mode(&locked, 0o000);
+    let refused = Command::new("setpriv")
         .args(WITHOUT_ROOT_READ)
-        .arg("true")
-        .status()
-        .is_ok_and(|s| s.success())
+        .arg("ls")
+        .arg(&locked)
+        .output()
+        .is_ok_and(|o| {
+            !o.status.success() && String::from_utf8_lossy(&o.stderr).contains("ermission denied")
+        });
+    set_mode(&locked, 0o700);
+    refused
 }
 
 #[test]

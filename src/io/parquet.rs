@@ -326,10 +326,13 @@ fn is_utf8(array: &dyn Array) -> bool {
         let Some(bytes) = data.get(first.as_usize()..last.as_usize()) else {
             return false;
         };
+        // Offsets that go backwards are no valid array either.
         simdutf8::basic::from_utf8(bytes).is_ok_and(|text| {
-            offsets
-                .iter()
-                .all(|o| text.is_char_boundary(o.as_usize() - first.as_usize()))
+            offsets.iter().all(|o| {
+                o.as_usize()
+                    .checked_sub(first.as_usize())
+                    .is_some_and(|at| text.is_char_boundary(at))
+            })
         })
     }
     match array.data_type() {

@@ -6,9 +6,9 @@
 //! So the headers are walked first, in the file's own bytes, and a file is refused when a
 //! header does not parse, a page runs past its chunk, a size or count is negative, a page is
 //! bigger than [`MAX_PAGE_BYTES`] or (past 16 MiB) than its chunk says all its pages are, a
-//! data page holds more values than its chunk, a dictionary holds more values than its bytes
-//! can, a list in a header claims more elements than there are bytes, or a page's type or
-//! sub-header is missing or unknown.
+//! dictionary holds more entries than its bytes can, a header is longer than 16 MiB or a list
+//! in it claims more elements than there are bytes, or a page's type or sub-header is missing
+//! or unknown. Only the headers are read, never more than one header's worth at a time.
 //!
 //! Headers are Thrift structs in the compact protocol
 //! (<https://github.com/apache/thrift/blob/master/doc/specs/thrift-compact-protocol.md>); the
@@ -50,10 +50,25 @@ pub struct BadPage {
 pub struct Chunk {
     pub start: u64,
     pub len: u64,
-    /// Values in the chunk (nulls included), from its metadata.
-    pub values: i64,
     /// Uncompressed bytes of all its pages (headers included), from its metadata.
     pub uncompressed: i64,
+    /// The fewest bytes a dictionary entry of the column's physical type takes (plain
+    /// encoding): 4 for INT32, FLOAT and BYTE_ARRAY (its length), 8 for INT64 and DOUBLE, 12 for
+    /// INT96, the type length for FIXED_LEN_BYTE_ARRAY; at least 1.
+    pub entry_bytes: i64,
+}
+
+/// See [`Chunk::entry_bytes`].
+fn entry_bytes(column: &parquet::file::metadata::ColumnChunkMetaData) -> i64 {
+    use parquet::basic::Type;
+    let descr = column.column_descr();
+    match descr.physical_type() {
+        Type::BOOLEAN => 1,
+        Type::INT32 | Type::FLOAT | Type::BYTE_ARRAY => 4,
+        Type::INT64 | Type::DOUBLE => 8,
+        Type::INT96 => 12,
+        Type::FIXED_LEN_BYTE_ARRAY => i64::from(descr.type_length()).max(1),
+    }
 }
 
 /// Walks the page headers of every column chunk of every row group in `file`, reading only
@@ -78,8 +93,8 @@ pub fn check_file(
             let chunk = Chunk {
                 start,
                 len,
-                values: column.num_values(),
                 uncompressed: column.uncompressed_size(),
+                entry_bytes: entry_bytes(column),
             };
             if let Err(bad) = check_chunk(&mut input, &chunk)? {
                 return Ok(Some((r + 1, c + 1, bad)));
@@ -88,6 +103,9 @@ pub fn check_file(
     }
     Ok(None)
 }
+
+/// No page header is longer (parquet-cpp's default limit): statistics are truncated long before.
+const MAX_HEADER_BYTES: u64 = 16 << 20;
 
 /// Bytes read for a page header at first: most fit; one with long statistics is read again
 /// with a larger window, up to its chunk's end.
@@ -106,7 +124,9 @@ pub fn check_chunk<R: Read + Seek>(
         page += 1;
         let bad = |why| BadPage { page, why };
         let left = end - pos;
-        let mut want = FIRST_READ.min(left);
+        // The window may grow to the header limit or the chunk's end, whichever comes first.
+        let most = left.min(MAX_HEADER_BYTES);
+        let mut want = FIRST_READ.min(most);
         let (header, header_len) = loop {
             input.seek(SeekFrom::Start(pos))?;
             window.clear();
@@ -114,11 +134,20 @@ pub fn check_chunk<R: Read + Seek>(
             let mut compact = Compact {
                 bytes: &window,
                 pos: 0,
+                needed: 0,
             };
             match compact.page_header() {
                 Ok(header) => break (header, compact.pos as u64),
-                Err(CUT) if want < left && window.len() as u64 == want => {
-                    want = want.saturating_mul(8).min(left);
+                // Read more only when the header says how much more it needs and that fits.
+                Err(CUT)
+                    if window.len() as u64 == want
+                        && want < most
+                        && compact.needed as u64 <= most =>
+                {
+                    want = want.saturating_mul(8).max(compact.needed as u64).min(most);
+                }
+                Err(CUT) if compact.needed as u64 > MAX_HEADER_BYTES && left > MAX_HEADER_BYTES => {
+                    return Ok(Err(bad("a page header is longer than 16 MiB")));
                 }
                 Err(why) => return Ok(Err(bad(why))),
             }
@@ -172,8 +201,9 @@ fn check_header(h: &PageHeader, chunk: &Chunk) -> Result<(), &'static str> {
             let values = h
                 .dictionary_values
                 .ok_or("a dictionary page without its dictionary page header")?;
-            // Every dictionary entry takes at least one byte (booleans never have one).
-            if values > uncompressed {
+            // A dictionary may hold more entries than its chunk has values (writers keep unused
+            // categories and enum members), but never more than its bytes can hold.
+            if values > uncompressed / chunk.entry_bytes.max(1) {
                 return Err("the dictionary declares more values than its bytes can hold");
             }
             values
@@ -181,11 +211,10 @@ fn check_header(h: &PageHeader, chunk: &Chunk) -> Result<(), &'static str> {
         INDEX_PAGE => 0,
         _ => return Err("the page has an unknown page type"),
     };
+    // A data page's count is not held to its chunk's: early parquet-cpp counted the chunk's
+    // values without nulls, and the reader decodes batch by batch, not by this count.
     if values < 0 {
         return Err("the page declares a negative count");
-    }
-    if values > chunk.values.max(0) {
-        return Err("the page declares more values than its whole column chunk");
     }
     Ok(())
 }
@@ -242,11 +271,22 @@ const MALFORMED: &str = "a page header does not parse";
 struct Compact<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// After a [`CUT`]: how many bytes from the slice's start the header needs at least.
+    needed: usize,
 }
 
 impl Compact<'_> {
+    /// A cut: the header needs `more` bytes past the current position.
+    fn cut(&mut self, more: u64) -> &'static str {
+        let more = usize::try_from(more).unwrap_or(usize::MAX);
+        self.needed = self.pos.saturating_add(more);
+        CUT
+    }
+
     fn byte(&mut self) -> Parsed<u8> {
-        let b = *self.bytes.get(self.pos).ok_or(CUT)?;
+        let Some(&b) = self.bytes.get(self.pos) else {
+            return Err(self.cut(1));
+        };
         self.pos += 1;
         Ok(b)
     }
@@ -284,13 +324,17 @@ impl Compact<'_> {
     }
 
     fn skip_bytes(&mut self, n: u64) -> Parsed<()> {
-        let end = usize::try_from(n)
+        match usize::try_from(n)
             .ok()
             .and_then(|n| self.pos.checked_add(n))
             .filter(|&e| e <= self.bytes.len())
-            .ok_or(CUT)?;
-        self.pos = end;
-        Ok(())
+        {
+            Some(end) => {
+                self.pos = end;
+                Ok(())
+            }
+            None => Err(self.cut(n)),
+        }
     }
 
     /// The type of a list, set or map element: a boolean there is a byte of its own (in a
@@ -304,9 +348,9 @@ impl Compact<'_> {
 
     /// Refuses a count of elements that the bytes left cannot hold (one byte each at least):
     /// a corrupt count must not make the walk loop for long.
-    fn enough_for(&self, elements: u64) -> Parsed<()> {
+    fn enough_for(&mut self, elements: u64) -> Parsed<()> {
         if elements > (self.bytes.len() - self.pos) as u64 {
-            return Err(CUT);
+            return Err(self.cut(elements));
         }
         Ok(())
     }
@@ -498,15 +542,21 @@ mod tests {
         }
     }
 
+    /// A BYTE_ARRAY column's chunk.
     const CHUNK: Chunk = Chunk {
         start: 0,
         len: 0,
-        values: 100,
         uncompressed: 10_000,
+        entry_bytes: 4,
     };
 
     /// Checks `pages` (header followed by `compressed` bytes of data each) as one chunk.
     fn check(pages: &[(Vec<u8>, usize)]) -> Result<(), BadPage> {
+        check_counting(pages).0
+    }
+
+    /// Like [`check`], also giving the bytes read from the chunk.
+    fn check_counting(pages: &[(Vec<u8>, usize)]) -> (Result<(), BadPage>, u64) {
         let mut bytes = Vec::new();
         for (header, data) in pages {
             bytes.extend_from_slice(header);
@@ -516,7 +566,31 @@ mod tests {
             len: bytes.len() as u64,
             ..CHUNK
         };
-        check_chunk(&mut Cursor::new(bytes), &chunk).unwrap()
+        let mut input = Counting {
+            inner: Cursor::new(bytes),
+            read: 0,
+        };
+        (check_chunk(&mut input, &chunk).unwrap(), input.read)
+    }
+
+    /// Counts the bytes read through it.
+    struct Counting<R> {
+        inner: R,
+        read: u64,
+    }
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read += n as u64;
+            Ok(n)
+        }
+    }
+
+    impl<R: Seek> Seek for Counting<R> {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.inner.seek(to)
+        }
     }
 
     fn why(result: Result<(), BadPage>) -> &'static str {
@@ -589,15 +663,16 @@ mod tests {
     }
 
     #[test]
-    fn counts_beyond_the_chunk_or_the_bytes_are_refused() {
-        let values = Header::page(DATA_PAGE, 100, 100, CHUNK.values + 1);
+    fn counts_beyond_the_bytes_are_refused_counts_beyond_the_chunk_are_not() {
+        // pyarrow keeps unused categories, DuckDB every enum member: a dictionary may hold more
+        // entries than its chunk has values; a data page may count more than old writers said.
+        let dict = Header::page(DICTIONARY_PAGE, 40, 40, 10);
+        let data = Header::page(DATA_PAGE, 100, 100, 1_000_000);
+        assert_eq!(check(&[(dict, 40), (data, 100)]), Ok(()));
+        // 9 BYTE_ARRAY entries need 36 bytes at least.
+        let dict = Header::page(DICTIONARY_PAGE, 35, 35, 9);
         assert_eq!(
-            why(check(&[(values, 100)])),
-            "the page declares more values than its whole column chunk"
-        );
-        let dict = Header::page(DICTIONARY_PAGE, 8, 8, 9);
-        assert_eq!(
-            why(check(&[(dict, 8)])),
+            why(check(&[(dict, 35)])),
             "the dictionary declares more values than its bytes can hold"
         );
         let negative = Header::page(DATA_PAGE, 100, 100, -1);
@@ -670,6 +745,26 @@ mod tests {
         map.field(1, ty::MAP).varint(1 << 60);
         map.0.push(ty::FALSE << 4 | ty::FALSE);
         assert_eq!(why(check(&[(map.0, 0)])), CUT);
+    }
+
+    #[test]
+    fn a_claimed_length_past_the_chunk_is_refused_without_reading_the_chunk() {
+        let mut h = Header::default();
+        h.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
+        h.field(2, ty::BINARY).varint(5_000_000);
+        let (result, read) = check_counting(&[(h.0, 1_000_000)]);
+        assert_eq!(why(result), CUT);
+        assert!(read <= FIRST_READ, "read {read} bytes");
+    }
+
+    #[test]
+    fn a_header_longer_than_16_mib_is_refused() {
+        let mut h = Header::default();
+        h.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
+        h.field(2, ty::BINARY).varint(MAX_HEADER_BYTES);
+        let (result, read) = check_counting(&[(h.0, MAX_HEADER_BYTES as usize + 100)]);
+        assert_eq!(why(result), "a page header is longer than 16 MiB");
+        assert!(read <= FIRST_READ, "read {read} bytes");
     }
 
     #[test]
