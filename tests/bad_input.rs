@@ -187,6 +187,14 @@ fn can_drop_root_read() -> bool {
     refused
 }
 
+/// `tazala ARGS...` as root without its read and write override.
+fn tazala_without_root_read(args: &[&str]) -> Run {
+    run(Command::new("setpriv")
+        .args(WITHOUT_ROOT_READ)
+        .arg(env!("CARGO_BIN_EXE_tazala"))
+        .args(args))
+}
+
 #[test]
 fn unreadable_directory() {
     let root = is_root();
@@ -202,10 +210,7 @@ fn unreadable_directory() {
     let tree = c.dir.path().join("in");
     let args = ["scrub", s(&tree), "-o", s(&out), "--key-file", s(&c.key)];
     let r = if root {
-        run(Command::new("setpriv")
-            .args(WITHOUT_ROOT_READ)
-            .arg(env!("CARGO_BIN_EXE_tazala"))
-            .args(args))
+        tazala_without_root_read(&args)
     } else {
         tazala(&args)
     };
@@ -494,10 +499,7 @@ fn output_directory_not_writable() {
     let r = match (is_root(), can_drop_root_read()) {
         (false, _) => tazala(&args),
         // Root writes whatever the mode bits say, unless its override is dropped.
-        (true, true) => run(Command::new("setpriv")
-            .args(WITHOUT_ROOT_READ)
-            .arg(env!("CARGO_BIN_EXE_tazala"))
-            .args(args)),
+        (true, true) => tazala_without_root_read(&args),
         // Failing that, a directory under a file, which nobody can create.
         (true, false) => {
             let file = c.out("file");
