@@ -2,7 +2,7 @@
 # Runs every fuzz target of fuzz/ and fails on any crash.
 #
 #   scripts/fuzz.sh                               # CI: a fixed number of inputs per target from
-#                                                 # seed 1 on a fresh corpus (about 3 minutes)
+#                                                 # seed 1 on a fresh corpus (about 4 minutes)
 #   TAZALA_FUZZ_SECONDS=3600 scripts/fuzz.sh      # explore: an hour each, random seed, corpus
 #                                                 # kept in fuzz/corpus/TARGET between runs
 #   TAZALA_FUZZ_TARGETS=csv_reader scripts/fuzz.sh
@@ -31,7 +31,7 @@ else
     seed="${TAZALA_FUZZ_SEED:-1}"
 fi
 targets="${TAZALA_FUZZ_TARGETS:-detectors csv_reader parquet_reader}"
-# Inputs per target in CI mode: each about a minute on a 2-core machine.
+# Inputs per target in CI mode: about 1 to 1.5 minutes each on a 2-core machine.
 declare -A runs=([detectors]=180000 [csv_reader]=28000 [parquet_reader]=250000)
 export RUSTC_BOOTSTRAP=1
 # The same flags for build and run (other flags rebuild). Debug assertions and overflow
