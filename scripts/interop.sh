@@ -22,8 +22,9 @@ trap 'rm -rf "$work"' EXIT
 "$venv/bin/python" scripts/interop.py demo/store "$work/clean"
 
 # Parquet from other writers (pyarrow with v2 data pages, zstd, small pages and statistics, and
-# with v1 gzip pages without dictionaries; DuckDB; dictionaries larger than their columns), so that tazala's page-header check and
-# reader meet files it did not write, and the result is read back like the rest.
+# with v1 gzip pages without dictionaries; DuckDB; dictionaries larger than their columns), so
+# that tazala's page-header check and reader meet files it did not write, and the result is
+# read back like the rest.
 "$venv/bin/python" - "$work/foreign" <<'PY'
 import pathlib
 import sys

@@ -209,8 +209,9 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
     })
 }
 
-/// Refuses a footer whose row counts are negative or whose column chunks lie outside the file: the reader would panic on a
-/// negative offset (found by fuzzing, `fuzz_parquet_negative_column_offset`) or fail later.
+/// Refuses a footer whose row counts are negative or whose column chunks lie outside the file:
+/// the reader would panic on a negative offset (found by fuzzing,
+/// `fuzz_parquet_negative_column_offset`) or fail later.
 fn check_chunks(job: &FileJob, file: &File, meta: &ArrowReaderMetadata) -> Result<()> {
     let len = file
         .metadata()

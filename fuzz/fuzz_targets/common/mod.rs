@@ -1,5 +1,6 @@
 //! What the reader targets share: the pipeline, built once, and a read of every record (as
-//! `tazala risk` does), a scan and a scrub of the input written to a file in a private temporary directory (in memory where `/dev/shm` is).
+//! `tazala risk` does), a scan and a scrub of the input written to a file in a private
+//! temporary directory (in memory where `/dev/shm` is).
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -51,8 +52,9 @@ static FIXED: LazyLock<Fixed> = LazyLock::new(|| {
     }
 });
 
-/// Reads every record of `data` written as `name` (as `risk` does), then scans and scrubs it: errors are fine, panics are not, and a scrub
-/// that succeeds writes as many records as it read.
+/// Reads every record of `data` written as `name` (as `risk` does), then scans and scrubs it:
+/// errors are fine, panics are not, and a scrub that succeeds writes as many records as it
+/// read.
 pub fn scan_and_scrub(data: &[u8], name: &str) {
     let f = &*FIXED;
     let input = f.dir.join(name);

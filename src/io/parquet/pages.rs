@@ -203,7 +203,7 @@ fn check_header(h: &PageHeader, chunk: &Chunk) -> Result<(), &'static str> {
                 .ok_or("a dictionary page without its dictionary page header")?;
             // A dictionary may hold more entries than its chunk has values (writers keep unused
             // categories and enum members), but never more than its bytes can hold.
-            if values > uncompressed / chunk.entry_bytes.max(1) {
+            if values > uncompressed / chunk.entry_bytes {
                 return Err("the dictionary declares more values than its bytes can hold");
             }
             values
@@ -311,13 +311,14 @@ impl Compact<'_> {
         Ok((v >> 1) as i64 ^ -((v & 1) as i64))
     }
 
-    /// An integer field of any width, read as i64.
-    fn int(&mut self, field_type: u8) -> Parsed<Option<i64>> {
+    /// An integer field of any width, read as i64; a field of another type (at nesting
+    /// `depth`) is skipped and read as `None`.
+    fn int(&mut self, field_type: u8, depth: u32) -> Parsed<Option<i64>> {
         Ok(match field_type {
             ty::I16 | ty::I32 | ty::I64 => Some(self.zigzag()?),
             ty::BYTE => Some(i64::from(self.byte()? as i8)),
             _ => {
-                self.skip(field_type, 0)?;
+                self.skip(field_type, depth)?;
                 None
             }
         })
@@ -432,7 +433,7 @@ impl Compact<'_> {
     fn value_count(&mut self) -> Parsed<i64> {
         let mut count = None;
         self.fields(1, |input, id, t| match id {
-            1 => input.int(t).map(|v| count = v),
+            1 => input.int(t, 2).map(|v| count = v),
             _ => input.skip(t, 2),
         })?;
         count.ok_or(NO_COUNT)
@@ -442,15 +443,15 @@ impl Compact<'_> {
         let mut h = PageHeader::default();
         self.fields(0, |input, id, t| {
             match id {
-                1 => h.kind = input.int(t)?.and_then(|v| i32::try_from(v).ok()),
-                2 => h.uncompressed = input.int(t)?,
-                3 => h.compressed = input.int(t)?,
+                1 => h.kind = input.int(t, 1)?.and_then(|v| i32::try_from(v).ok()),
+                2 => h.uncompressed = input.int(t, 1)?,
+                3 => h.compressed = input.int(t, 1)?,
                 5 if t == ty::STRUCT => h.data_values = Some(input.value_count()?),
                 7 if t == ty::STRUCT => h.dictionary_values = Some(input.value_count()?),
                 8 if t == ty::STRUCT => {
                     let mut counts = [None; 6];
                     input.fields(1, |input, id, t| match id {
-                        1..=3 | 5 | 6 => input.int(t).map(|v| counts[id as usize - 1] = v),
+                        1..=3 | 5 | 6 => input.int(t, 2).map(|v| counts[id as usize - 1] = v),
                         _ => input.skip(t, 2),
                     })?;
                     let [
