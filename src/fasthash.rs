@@ -28,7 +28,11 @@ impl FastHasher {
 impl Hasher for FastHasher {
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // The last multiply leaves the low bits, which pick a table's bucket, depending on the
+        // low bits of the input only: a final mix spreads the high bits over them.
+        let x = self.0 ^ (self.0 >> 32);
+        let x = x.wrapping_mul(0xd6e8_feb8_6659_fd93);
+        x ^ (x >> 32)
     }
 
     #[inline]

@@ -64,17 +64,27 @@ impl ColumnCounts {
     }
 
     pub fn add_found(&mut self, kind: Kind, record: u64) {
-        *self.found.entry(kind).or_default() += 1;
+        self.add_found_n(kind, 1, record);
+    }
+
+    /// `n` findings of `kind` in record `record`.
+    pub fn add_found_n(&mut self, kind: Kind, n: u64, record: u64) {
+        *self.found.entry(kind).or_default() += n;
         if self.examples.len() < EXAMPLES && self.examples.last() != Some(&record) {
             self.examples.push(record);
         }
     }
 
     pub fn add_action(&mut self, action: &str) {
+        self.add_action_n(action, 1);
+    }
+
+    /// `action` applied `n` times.
+    pub fn add_action_n(&mut self, action: &str, n: u64) {
         match self.actions.get_mut(action) {
-            Some(n) => *n += 1,
+            Some(count) => *count += n,
             None => {
-                self.actions.insert(action.to_string(), 1);
+                self.actions.insert(action.to_string(), n);
             }
         }
     }

@@ -246,6 +246,34 @@ pub fn unquote(raw: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// [`unquote`] for text already known to be valid UTF-8.
+pub fn unquote_text(raw: &str) -> Cow<'_, str> {
+    let Some(inner) = raw.strip_prefix('"') else {
+        return Cow::Borrowed(raw);
+    };
+    if let Some(body) = inner.strip_suffix('"')
+        && memchr::memchr(Dialect::QUOTE, body.as_bytes()).is_none()
+    {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(i) = memchr::memchr(Dialect::QUOTE, rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(doubled) = after.strip_prefix('"') {
+            out.push('"');
+            rest = doubled;
+        } else {
+            // Anything after the closing quote belongs to the field, as in `unquote`.
+            out.push_str(after);
+            rest = "";
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 /// Writes a changed value: quoted when the original was, or when it must be.
 pub fn write_field(out: &mut Vec<u8>, value: &[u8], was_quoted: bool, dialect: Dialect) {
     let must = memchr::memchr3(dialect.delimiter, Dialect::QUOTE, b'\n', value).is_some()
@@ -503,17 +531,7 @@ fn check_record(
     fields: &[FieldSpan],
     encoding: TextEncoding,
 ) -> Result<()> {
-    // An unclosed quote runs to the end of the file, so only a last field can be unclosed.
-    if let Some(last) = fields.last().filter(|f| f.quoted)
-        && !super::checks::quote_closed(&buf[last.start..last.end])
-    {
-        return Err(field_error(
-            job,
-            number,
-            fields.len(),
-            "a quoted value is never closed",
-        ));
-    }
+    check_quotes(job, number, buf, fields)?;
     let utf8 = matches!(encoding, TextEncoding::Utf8 { .. });
     if !utf8 || simdutf8::basic::from_utf8(&buf[record.start..record.end]).is_ok() {
         return Ok(());
@@ -539,6 +557,21 @@ fn check_record(
 }
 
 /// An error about one field (never its value); record 0 is the header.
+/// An unclosed quote runs to the end of the file, so only a last field can be unclosed.
+fn check_quotes(job: &FileJob, number: u64, buf: &[u8], fields: &[FieldSpan]) -> Result<()> {
+    if let Some(last) = fields.last().filter(|f| f.quoted)
+        && !super::checks::quote_closed(&buf[last.start..last.end])
+    {
+        return Err(field_error(
+            job,
+            number,
+            fields.len(),
+            "a quoted value is never closed",
+        ));
+    }
+    Ok(())
+}
+
 fn field_error(job: &FileJob, record: u64, column: usize, detail: &str) -> anyhow::Error {
     let what = if record == 0 {
         "header".to_string()
@@ -722,29 +755,58 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
 
     let mut totals = FileCounts::new(open.headers.len());
     let mut next_record = 1u64;
-    let mut chunk_out = Vec::new();
-    let mut each = |batch: &Batch| -> Result<()> {
-        let counts = process_batch(
-            &open,
-            batch,
-            next_record,
-            &scrubber,
-            pipeline,
-            job,
-            Some(&mut chunk_out),
-        )?;
-        out.writer().write_all(&chunk_out).with_context(write_err)?;
-        chunk_out.clear();
-        totals += &counts;
-        next_record += batch.records.len() as u64;
-        Ok(())
-    };
-    if !first.records.is_empty() {
-        each(&first)?;
-        drop(first);
-        reader.for_each_batch(job, pipeline.batch_records, u64::MAX, each)?;
-    }
-    out.commit()?;
+    // Batches are written on a thread of their own, so the workers scrub the next batch
+    // meanwhile; spent buffers come back to be filled again.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let writing = std::thread::scope(|scope| -> Result<()> {
+        let writer = scope.spawn(move || -> Result<AtomicOutput> {
+            for bytes in full_rx {
+                out.writer().write_all(&bytes).with_context(write_err)?;
+                let mut bytes = bytes;
+                bytes.clear();
+                // The scrubbing side may be gone (it stopped on an error): nothing to return.
+                let _ = empty_tx.send(bytes);
+            }
+            Ok(out)
+        });
+        let mut each = |batch: &Batch| -> Result<()> {
+            let mut chunk_out = empty_rx.try_recv().unwrap_or_default();
+            let counts = process_batch(
+                &open,
+                batch,
+                next_record,
+                &scrubber,
+                pipeline,
+                job,
+                Some(&mut chunk_out),
+            )?;
+            totals += &counts;
+            next_record += batch.records.len() as u64;
+            // A closed channel: the writer stopped on an error, which its join reports.
+            if full_tx.send(chunk_out).is_err() {
+                anyhow::bail!("the writer stopped");
+            }
+            Ok(())
+        };
+        let read = if first.records.is_empty() {
+            Ok(())
+        } else {
+            each(&first).and_then(|()| {
+                drop(first);
+                reader.for_each_batch(job, pipeline.batch_records, u64::MAX, each)
+            })
+        };
+        drop(full_tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        // The writer's error explains a read side that stopped because the writer did.
+        let out = written?;
+        read?;
+        out.commit()
+    });
+    writing?;
     progress.finish_and_clear();
     let undecodable: u64 = totals.columns.iter().map(|c| c.undecodable).sum();
     if undecodable > 0 {
@@ -821,6 +883,13 @@ fn process_batch(
                 let mut new_bytes: Vec<u8> = Vec::new();
                 let mut new_value = String::new();
                 let mut changed: Vec<Option<Range<usize>>> = Vec::new();
+                // UTF-8 validated once for the whole chunk: its values are then slices of it.
+                let lo = chunk.first().map_or(0, |r| r.start);
+                let hi = chunk.last().map_or(0, |r| r.end);
+                let text = match view.encoding {
+                    TextEncoding::Utf8 { .. } => simdutf8::basic::from_utf8(&view.buf[lo..hi]).ok(),
+                    TextEncoding::Windows1251 => None,
+                };
                 for (k, record) in chunk.iter().enumerate() {
                     let number = first_record + (chunk_index * RECORDS_PER_TASK + k) as u64;
                     let fields = &batch.fields[record.fields.clone()];
@@ -836,7 +905,11 @@ fn process_batch(
                             ),
                         ));
                     }
-                    check_record(job, number, view.buf, record, fields, view.encoding)?;
+                    if text.is_none() {
+                        check_record(job, number, view.buf, record, fields, view.encoding)?;
+                    } else {
+                        check_quotes(job, number, view.buf, fields)?;
+                    }
                     counts.records += 1;
                     changed.clear();
                     new_bytes.clear();
@@ -851,14 +924,21 @@ fn process_batch(
                             changed.push(None);
                             continue;
                         }
-                        let unquoted = unquote(raw);
-                        let value = view.encoding.decode(&unquoted);
-                        // UTF-8 is decoded in place unless it is invalid (then lossily).
-                        if matches!(value, Cow::Owned(_))
-                            && view.encoding != TextEncoding::Windows1251
-                        {
-                            col_counts.undecodable += 1;
-                        }
+                        let unquoted;
+                        let value = match text {
+                            Some(text) => unquote_text(&text[f.start - lo..f.end - lo]),
+                            None => {
+                                unquoted = unquote(raw);
+                                let value = view.encoding.decode(&unquoted);
+                                // UTF-8 is decoded in place unless it is invalid (then lossily).
+                                if matches!(value, Cow::Owned(_))
+                                    && view.encoding != TextEncoding::Windows1251
+                                {
+                                    col_counts.undecodable += 1;
+                                }
+                                value
+                            }
+                        };
                         if writing {
                             new_value.clear();
                             let new = scrubber.scrub_into(
@@ -1048,6 +1128,27 @@ mod tests {
             expected.push(r.unwrap().iter().map(str::to_string).collect::<Vec<_>>());
         }
         assert_eq!(split(data, b';'), expected);
+    }
+
+    #[test]
+    fn unquote_text_agrees_with_unquote() {
+        for raw in [
+            "plain",
+            "\"quoted\"",
+            "\"он сказал \"\"да\"\"\"",
+            "\"\"",
+            "\"",
+            "\"closed\" then more",
+            "\"a\"\"",
+            "\"unclosed",
+            "\"ends with doubled\"\"\"",
+        ] {
+            assert_eq!(
+                unquote_text(raw).as_bytes(),
+                &*unquote(raw.as_bytes()),
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]

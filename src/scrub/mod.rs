@@ -11,7 +11,8 @@
 //! | none, named by a rule (`action = "keep"` or `kind = "none"`) | the column's action; a kept column's values are not even decoded |
 //!
 //! Detectors run at most once per value: identifier columns call them only for a value the
-//! normaliser does not read.
+//! normaliser does not read. The scrubber remembers what repeated values became (`memo`), so a
+//! name on every grade row or a template comment is searched once.
 //!
 //! Values that are already pseudonyms, placeholders or masks are left alone, so scrubbing twice
 //! changes nothing. Empty values stay empty.
@@ -19,7 +20,7 @@
 //! What this module is not: it does no I/O, spawns no threads and knows no file format; the
 //! adapters under `io` read records, call it from their workers and write what it returns.
 
-use std::collections::HashSet;
+mod memo;
 
 use anyhow::{Result, bail};
 use rayon::prelude::*;
@@ -27,11 +28,12 @@ use rayon::prelude::*;
 use crate::action::{self, Action};
 use crate::classify::{Classifier, ColumnClass, ColumnKind, SAMPLE_VALUES};
 use crate::detect::{DetectorSet, Finding, Kind};
-use crate::fasthash::FastBuild;
 use crate::normalize::{self, Scope};
 use crate::policy::{ColumnAction, ColumnPlan, Policy};
 use crate::pseudonym::{self, Pseudonymiser};
 use crate::report::ColumnCounts;
+
+use memo::Tally;
 
 /// Classifies every column and resolves its plan. `samples[i]` holds the first non-empty values
 /// of column `i` (at most [`SAMPLE_VALUES`] are looked at). A column a policy rule gives a
@@ -84,38 +86,9 @@ pub struct Scratch {
     findings: Vec<Finding>,
 }
 
-/// Bytes of clean values a worker thread remembers, all columns together.
-const CLEAN_MEMO_BYTES: usize = 16 << 20;
-/// Longer values are not remembered: they rarely repeat.
-const CLEAN_MEMO_LONGEST: usize = 2048;
-
-/// Values searched span by span in which the detectors found nothing, per column, remembered
-/// by each worker thread for the life of one [`Scrubber`]. Exports repeat such values:
-/// statuses, courses and grades (`9А`, `Алгебра`, `4,5`) and template comments (`Отличный курс,
-/// всем рекомендую!`); each distinct value is searched once per thread, and a repeat costs a
-/// hash lookup. Detection is a function of the value alone, so this changes no output.
-#[derive(Default)]
-struct CleanMemo {
-    /// The [`Scrubber::id`] the memo belongs to; another scrubber starts it afresh.
-    scrubber: u64,
-    columns: Vec<HashSet<Box<str>, FastBuild>>,
-    bytes: usize,
-}
-
-thread_local! {
-    static CLEAN: std::cell::RefCell<CleanMemo> = std::cell::RefCell::default();
-}
-
-/// Numbers each [`Scrubber`], so that thread-local memos never outlive theirs.
-static NEXT_SCRUBBER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-fn next_scrubber_id() -> u64 {
-    NEXT_SCRUBBER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
-
 /// Applies column plans to values. Built once per file; `Sync`, shared by every worker.
 pub struct Scrubber<'a> {
-    id: u64,
+    memo: memo::Memo,
     plans: Vec<ColumnPlan>,
     detectors: &'a DetectorSet,
     pseudonymiser: Option<&'a Pseudonymiser>,
@@ -136,7 +109,7 @@ impl<'a> Scrubber<'a> {
             bail!("the policy pseudonymises but no key was given");
         }
         Ok(Scrubber {
-            id: next_scrubber_id(),
+            memo: memo::Memo::default(),
             plans,
             detectors,
             pseudonymiser,
@@ -146,7 +119,7 @@ impl<'a> Scrubber<'a> {
     /// For `scan`: counts only, so no key is needed whatever the plans say.
     pub fn for_scan(plans: Vec<ColumnPlan>, detectors: &'a DetectorSet) -> Self {
         Scrubber {
-            id: next_scrubber_id(),
+            memo: memo::Memo::default(),
             plans,
             detectors,
             pseudonymiser: None,
@@ -181,7 +154,7 @@ impl<'a> Scrubber<'a> {
         counts: &mut ColumnCounts,
     ) -> Option<String> {
         let mut out = String::new();
-        self.process(column, value, record, scratch, counts, Some(&mut out))
+        self.run(column, value, record, scratch, counts, Some(&mut out))
             .then_some(out)
     }
 
@@ -196,7 +169,7 @@ impl<'a> Scrubber<'a> {
         counts: &mut ColumnCounts,
         out: &mut String,
     ) -> bool {
-        self.process(column, value, record, scratch, counts, Some(out))
+        self.run(column, value, record, scratch, counts, Some(out))
     }
 
     /// Counts what [`scrub`](Self::scrub) would find, without building new values (`scan`).
@@ -208,66 +181,85 @@ impl<'a> Scrubber<'a> {
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
     ) {
-        self.process(column, value, record, scratch, counts, None);
+        self.run(column, value, record, scratch, counts, None);
     }
 
-    /// Counts what is in the value and, with `out`, appends the new value to it. `true` when
-    /// the value changes.
-    fn process(
+    /// Counts the value into `counts` and, with `out`, appends its new value to it; `true` when
+    /// the value changes. What a repeated value became comes from this thread's memo.
+    fn run(
         &self,
         column: usize,
         value: &str,
         record: u64,
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
-        out: Option<&mut String>,
+        mut out: Option<&mut String>,
     ) -> bool {
         counts.values += 1;
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
+        if value.trim().is_empty() {
             counts.empty += 1;
             return false;
         }
+        let remember = match self.memo.recall(column, value, out.as_deref_mut()) {
+            memo::Recall::Known { tally, changed } => {
+                tally.add_to(counts, record);
+                return changed;
+            }
+            memo::Recall::Unknown { remember } => remember,
+        };
+        let mark = out.as_ref().map_or(0, |o| o.len());
+        let mut tally = Tally::default();
+        let changed = self.process(column, value, scratch, &mut tally, out.as_deref_mut());
+        tally.add_to(counts, record);
+        if remember {
+            let new_value = out.map(|o| changed.then(|| &o[mark..]));
+            self.memo.remember(column, value, tally, new_value);
+        }
+        changed
+    }
+
+    /// Tallies what is in a non-empty value and, with `out`, appends the new value to it.
+    /// `true` when the value changes. A function of the column and the value alone.
+    fn process(
+        &self,
+        column: usize,
+        value: &str,
+        scratch: &mut Scratch,
+        tally: &mut Tally,
+        out: Option<&mut String>,
+    ) -> bool {
+        let trimmed = value.trim();
         let Some(plan) = self.plans.get(column) else {
             return false;
         };
         match (plan.kind, plan.action) {
             // `none` columns searched for what their sample did not show, and free text.
             (_, ColumnAction::Spans(actions)) => {
-                if self.known_clean(column, value) {
-                    return false;
-                }
-                let changed = self.scrub_spans(value, &actions, record, scratch, counts, out);
-                if scratch.findings.is_empty() {
-                    self.remember_clean(column, value);
-                }
-                changed
+                self.scrub_spans(value, &actions, scratch, tally, out)
             }
             (ColumnKind::Text, ColumnAction::Whole(action)) => {
                 // Counted so the report says what a kept or dropped text column held.
                 self.find(value, scratch);
                 for f in &scratch.findings {
-                    counts.add_found(f.kind, record);
+                    tally.found(f.kind);
                 }
-                if !scratch.findings.is_empty() {
-                    counts.with_findings += 1;
-                }
-                self.whole(None, value, "", action, counts, out)
+                tally.with_findings = !scratch.findings.is_empty();
+                self.whole(None, value, "", action, tally, out)
             }
             (kind, ColumnAction::Whole(action)) => {
                 let value_kind = kind.value_kind();
                 if value_kind.is_some() && pseudonym::is_scrubbed(trimmed) {
-                    counts.scrubbed += 1;
+                    tally.scrubbed = true;
                     return false;
                 }
                 let normalized = match value_kind {
                     Some(k) => {
-                        counts.add_found(k, record);
-                        counts.with_findings += 1;
+                        tally.found(k);
+                        tally.with_findings = true;
                         match self.canonical(k, trimmed, scratch) {
                             Some(n) => n,
                             None => {
-                                counts.unverified += 1;
+                                tally.unverified = true;
                                 normalize::fallback(Some(k), trimmed)
                             }
                         }
@@ -275,39 +267,9 @@ impl<'a> Scrubber<'a> {
                     None if action == Action::Keep => return false,
                     None => normalize::fallback(None, trimmed),
                 };
-                self.whole(value_kind, value, &normalized, action, counts, out)
+                self.whole(value_kind, value, &normalized, action, tally, out)
             }
         }
-    }
-
-    /// Whether this thread has searched `value` in `column` before and found nothing.
-    fn known_clean(&self, column: usize, value: &str) -> bool {
-        CLEAN.with_borrow(|memo| {
-            memo.scrubber == self.id && memo.columns.get(column).is_some_and(|c| c.contains(value))
-        })
-    }
-
-    fn remember_clean(&self, column: usize, value: &str) {
-        if value.len() > CLEAN_MEMO_LONGEST {
-            return;
-        }
-        CLEAN.with_borrow_mut(|memo| {
-            if memo.scrubber != self.id {
-                *memo = CleanMemo {
-                    scrubber: self.id,
-                    ..CleanMemo::default()
-                };
-            }
-            if memo.bytes + value.len() > CLEAN_MEMO_BYTES {
-                return;
-            }
-            if memo.columns.len() <= column {
-                memo.columns.resize_with(column + 1, HashSet::default);
-            }
-            if memo.columns[column].insert(value.into()) {
-                memo.bytes += value.len();
-            }
-        });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -408,19 +370,14 @@ impl<'a> Scrubber<'a> {
         value: &str,
         normalized: &str,
         action: Action,
-        counts: &mut ColumnCounts,
+        tally: &mut Tally,
         out: Option<&mut String>,
     ) -> bool {
+        tally.action(action);
         if action == Action::Keep || action == Action::Drop {
-            counts.add_action(if action == Action::Keep {
-                "keep"
-            } else {
-                "drop"
-            });
             return false;
         }
-        counts.add_action(action_name(action));
-        counts.changed += 1;
+        tally.changed = true;
         if let Some(out) = out {
             self.apply(kind, value.trim(), normalized, action, out);
         }
@@ -431,23 +388,22 @@ impl<'a> Scrubber<'a> {
         &self,
         value: &str,
         actions: &[Action; 7],
-        record: u64,
         scratch: &mut Scratch,
-        counts: &mut ColumnCounts,
+        tally: &mut Tally,
         mut out: Option<&mut String>,
     ) -> bool {
         self.find(value, scratch);
         if scratch.findings.is_empty() {
             return false;
         }
-        counts.with_findings += 1;
+        tally.with_findings = true;
         let mark = out.as_ref().map_or(0, |o| o.len());
         let mut last = 0;
         let mut changed = false;
         for f in &scratch.findings {
-            counts.add_found(f.kind, record);
+            tally.found(f.kind);
             let action = actions[f.kind as usize];
-            counts.add_action(action_name(action));
+            tally.action(action);
             if action == Action::Keep {
                 continue;
             }
@@ -473,9 +429,7 @@ impl<'a> Scrubber<'a> {
                 out.truncate(mark);
             }
         }
-        if changed {
-            counts.changed += 1;
-        }
+        tally.changed = changed;
         changed
     }
 
