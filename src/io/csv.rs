@@ -756,22 +756,19 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let mut totals = FileCounts::new(open.headers.len());
     let mut next_record = 1u64;
     // Batches are written on a thread of their own, so the workers scrub the next batch
-    // meanwhile; spent buffers come back to be filled again.
-    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
-    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    // meanwhile.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
     let writing = std::thread::scope(|scope| -> Result<()> {
         let writer = scope.spawn(move || -> Result<AtomicOutput> {
-            for bytes in full_rx {
-                out.writer().write_all(&bytes).with_context(write_err)?;
-                let mut bytes = bytes;
-                bytes.clear();
-                // The scrubbing side may be gone (it stopped on an error): nothing to return.
-                let _ = empty_tx.send(bytes);
+            for chunks in full_rx {
+                for bytes in chunks {
+                    out.writer().write_all(&bytes).with_context(write_err)?;
+                }
             }
             Ok(out)
         });
         let mut each = |batch: &Batch| -> Result<()> {
-            let mut chunk_out = empty_rx.try_recv().unwrap_or_default();
+            let mut chunk_out = Vec::new();
             let counts = process_batch(
                 &open,
                 batch,
@@ -853,8 +850,8 @@ fn write_header(open: &OpenCsv, scrubber: &Scrubber) -> Vec<u8> {
     out
 }
 
-/// Scrubs (with `out`, appended to) or examines (without) one batch: parallel over chunks,
-/// results in input order.
+/// Scrubs (with `out`, the output of each chunk pushed to it) or examines (without) one batch:
+/// parallel over chunks, results in input order.
 fn process_batch(
     open: &OpenCsv,
     batch: &Batch,
@@ -862,7 +859,7 @@ fn process_batch(
     scrubber: &Scrubber,
     pipeline: &Pipeline,
     job: &FileJob,
-    out: Option<&mut Vec<u8>>,
+    out: Option<&mut Vec<Vec<u8>>>,
 ) -> Result<FileCounts> {
     let writing = out.is_some();
     let columns = open.headers.len();
@@ -877,15 +874,20 @@ fn process_batch(
             .par_chunks(RECORDS_PER_TASK)
             .enumerate()
             .map_init(Scratch::default, |scratch, (chunk_index, chunk)| {
-                let mut bytes = Vec::new();
+                let lo = chunk.first().map_or(0, |r| r.start);
+                let hi = chunk.last().map_or(0, |r| r.end);
+                // Room for the chunk as read and pseudonyms a little longer than their values.
+                let mut bytes = Vec::with_capacity(if writing {
+                    (hi - lo) + (hi - lo) / 4
+                } else {
+                    0
+                });
                 let mut counts = FileCounts::new(columns);
                 // New values of the record, encoded, end to end; `changed` holds their spans.
                 let mut new_bytes: Vec<u8> = Vec::new();
                 let mut new_value = String::new();
                 let mut changed: Vec<Option<Range<usize>>> = Vec::new();
                 // UTF-8 validated once for the whole chunk: its values are then slices of it.
-                let lo = chunk.first().map_or(0, |r| r.start);
-                let hi = chunk.last().map_or(0, |r| r.end);
                 let text = match view.encoding {
                     TextEncoding::Utf8 { .. } => simdutf8::basic::from_utf8(&view.buf[lo..hi]).ok(),
                     TextEncoding::Windows1251 => None,
@@ -975,7 +977,7 @@ fn process_batch(
     for r in results {
         let (bytes, counts) = r?;
         if let Some(out) = out.as_deref_mut() {
-            out.extend_from_slice(&bytes);
+            out.push(bytes);
         }
         totals += &counts;
     }

@@ -145,8 +145,18 @@ pub enum Recall {
 
 impl Memo {
     fn shard(&self, value: &str) -> std::sync::MutexGuard<'_, Shard> {
+        // Picked from the length and the first and last bytes: the table hashes the whole
+        // value again, this only has to spread values over the shards.
+        let bytes = value.as_bytes();
+        let word = |b: &[u8]| {
+            let mut w = [0u8; 8];
+            w[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(w)
+        };
+        let n = bytes.len().min(8);
         let mut h = FastHasher::default();
-        h.write(value.as_bytes());
+        h.write_usize(bytes.len());
+        h.write_u64(word(&bytes[..n]) ^ word(&bytes[bytes.len() - n..]).rotate_left(29));
         let i = (h.finish() % SHARDS as u64) as usize;
         // A worker that panicked holding the lock left whole entries behind (an entry is
         // inserted in one step), so the memo is still sound.
