@@ -211,10 +211,12 @@ fn email(value: &str) -> Option<String> {
     }
     // Most values of most columns: no `@`, no detector.
     memchr::memchr(b'@', v.as_bytes())?;
+    let detector = DETECTOR.get_or_init(EmailDetector::builtin);
+    if let Some(plain) = detector.plain_whole(v) {
+        return Some(plain);
+    }
     let mut found = Vec::with_capacity(1);
-    DETECTOR
-        .get_or_init(EmailDetector::builtin)
-        .find(v, &mut found);
+    detector.find(v, &mut found);
     match found.pop() {
         Some(f) if found.is_empty() && f.start == 0 && f.end == v.len() => Some(f.normalized),
         _ => None,

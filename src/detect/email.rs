@@ -156,6 +156,45 @@ impl EmailDetector {
         })
     }
 
+    /// The normalised form of `value` when the whole of it is a plain ASCII address
+    /// (`aigerim.k@mail.ru`): what [`find`](Detector::find) would give as the one finding
+    /// spanning it, without its searches around the address, which a value alone does not
+    /// need. `None`: not that simple a shape, or not an address; ask `find`. The common case of
+    /// an e-mail column.
+    pub fn plain_whole(&self, value: &str) -> Option<String> {
+        let bytes = value.as_bytes();
+        let at = memchr::memchr(b'@', bytes)?;
+        let (local, domain) = (&value[..at], &value[at + 1..]);
+        let local_ok =
+            |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
+        let simple_local = !local.is_empty()
+            && local.len() <= MAX_LOCAL
+            && !local.starts_with(['.', '+', '-'])
+            && local.bytes().all(local_ok);
+        let simple_domain = !domain.is_empty()
+            && domain.len() <= MAX_DOMAIN
+            && domain
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+        if !simple_local || !simple_domain {
+            return None;
+        }
+        // Every character is one the full reading accepts and nothing surrounds the address:
+        // the domain's labels decide alone, as in `valid_domain`.
+        if domain.ends_with(['.', '-']) || !self.valid_domain(domain) {
+            return None;
+        }
+        let mut normalized = String::with_capacity(value.len());
+        normalized.push_str(local);
+        normalized.push('@');
+        normalized.push_str(domain);
+        normalized[at + 1..].make_ascii_lowercase();
+        if self.ignores_local_case(&normalized[at + 1..]) {
+            normalized[..at].make_ascii_lowercase();
+        }
+        Some(normalized)
+    }
+
     /// Whether the address-like token whose local part starts at `start` is a message
     /// identifier in a mail header (`Message-ID: <CAF8a7=2x…@mail.gmail.com>`, or any id of a
     /// `References:` list): RFC 5322 §3.6.4 gives ids the form of an address, but they name a
@@ -378,6 +417,40 @@ mod tests {
 
     fn spans(text: &str) -> Vec<String> {
         find(text).into_iter().map(|(s, _)| s).collect()
+    }
+
+    proptest::proptest! {
+        /// The shortcut for whole values agrees with the full reading wherever it answers.
+        #[test]
+        fn plain_whole_values_read_as_find_reads_them(
+            local in "[a-zA-Z0-9._%+-]{0,12}",
+            domain in "[a-zA-Z0-9.-]{0,8}(\\.(kz|ru|com|edu\\.kz|PNG|Mail\\.Ru|k2|x))?",
+        ) {
+            let value = format!("{local}@{domain}");
+            let d = EmailDetector::builtin();
+            if let Some(plain) = d.plain_whole(&value) {
+                let mut out = Vec::new();
+                d.find(&value, &mut out);
+                proptest::prop_assert_eq!(out.len(), 1, "{}", value);
+                proptest::prop_assert_eq!((out[0].start, out[0].end), (0, value.len()));
+                proptest::prop_assert_eq!(&out[0].normalized, &plain);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_whole_values_take_the_shortcut() {
+        let d = EmailDetector::builtin();
+        assert_eq!(
+            d.plain_whole("Aigerim.K@Mail.RU").as_deref(),
+            Some("aigerim.k@mail.ru")
+        );
+        assert_eq!(
+            d.plain_whole("Aigerim.K@school.kz").as_deref(),
+            Some("Aigerim.K@school.kz")
+        );
+        assert_eq!(d.plain_whole("logo@2x.png"), None);
+        assert_eq!(d.plain_whole("директор@почта.рф"), None, "asks find");
     }
 
     #[test]
