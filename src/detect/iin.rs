@@ -391,7 +391,11 @@ pub struct ColumnDigits {
 impl ColumnDigits {
     /// The 12 digits as ASCII, the canonical form pseudonyms are computed over.
     pub fn to_ascii(&self) -> String {
-        self.digits.iter().map(|d| char::from(b'0' + d)).collect()
+        let mut s = String::with_capacity(self.digits.len());
+        for d in self.digits {
+            s.push(char::from(b'0' + d));
+        }
+        s
     }
 }
 

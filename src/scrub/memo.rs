@@ -16,7 +16,7 @@
 //! can start distinct and turn repetitive). Memory is bounded by [`MEMO_BYTES`]; a full shard
 //! starts afresh, which keeps what recent rows repeat.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::hash::Hasher;
 use std::sync::Mutex;
 
@@ -85,7 +85,7 @@ impl Tally {
 /// entry, all workers together.
 const MEMO_BYTES: usize = 64 << 20;
 /// Table overhead counted per entry, on top of its two strings.
-const ENTRY_OVERHEAD: usize = 96;
+const ENTRY_OVERHEAD: usize = 64;
 /// Longer values are not remembered: they rarely repeat.
 pub const LONGEST: usize = 2048;
 /// Lookups per window over which a column's hit rate is judged (per shard).
@@ -98,17 +98,101 @@ const REST: u32 = 32 * WINDOW;
 /// rarely wait for one another.
 const SHARDS: usize = 16;
 
-/// What a remembered value became.
+/// A remembered value, what it became and its tally, compact: the table's slots stay small
+/// and a lookup touches the slot and one string holding the value followed by its new value.
 struct Remembered {
-    tally: Tally,
-    /// `None`: not known (the value was only examined, as `scan` does); `Some(None)`: written
-    /// unchanged; `Some(Some(v))`: written as `v`.
-    new_value: Option<Option<Box<str>>>,
+    /// The value, then its new value when one is known and changed.
+    text: Box<str>,
+    /// Bytes of the value at the start of `text`.
+    key_len: u32,
+    /// What is known of the new value (see [`NewValue`]).
+    new_value: NewValue,
+    tally: SmallTally,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NewValue {
+    /// The value was only examined (as `scan` does): a writer must compute it.
+    Unknown,
+    Unchanged,
+    /// The rest of `text`.
+    Changed,
+}
+
+impl Remembered {
+    fn key(&self) -> &str {
+        &self.text[..self.key_len as usize]
+    }
+
+    fn new_value(&self) -> &str {
+        &self.text[self.key_len as usize..]
+    }
+
+    /// Bytes counted against the budget.
+    fn size(&self) -> usize {
+        self.text.len() + ENTRY_OVERHEAD
+    }
+}
+
+impl std::borrow::Borrow<str> for Remembered {
+    fn borrow(&self) -> &str {
+        self.key()
+    }
+}
+
+impl std::hash::Hash for Remembered {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl PartialEq for Remembered {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Remembered {}
+
+/// A [`Tally`] of a value no longer than [`LONGEST`] bytes: it cannot hold more findings or
+/// actions than it has bytes, so 16 bits count them.
+#[derive(Clone, Copy)]
+struct SmallTally {
+    flags: u8,
+    found: [u16; Kind::ALL.len()],
+    actions: [u16; ACTION_NAMES.len()],
+}
+
+const _: () = assert!(LONGEST <= u16::MAX as usize);
+
+impl SmallTally {
+    fn of(t: &Tally) -> Self {
+        let flags = u8::from(t.with_findings)
+            | u8::from(t.scrubbed) << 1
+            | u8::from(t.unverified) << 2
+            | u8::from(t.changed) << 3;
+        SmallTally {
+            flags,
+            found: t.found.map(|n| n as u16),
+            actions: t.actions.map(|n| n as u16),
+        }
+    }
+
+    fn tally(&self) -> Tally {
+        Tally {
+            with_findings: self.flags & 1 != 0,
+            scrubbed: self.flags & 2 != 0,
+            unverified: self.flags & 4 != 0,
+            changed: self.flags & 8 != 0,
+            found: self.found.map(u32::from),
+            actions: self.actions.map(u32::from),
+        }
+    }
 }
 
 #[derive(Default)]
 struct ColumnMemo {
-    entries: HashMap<Box<str>, Remembered, FastBuild>,
+    entries: HashSet<Remembered, FastBuild>,
     bytes: usize,
     lookups: u32,
     hits: u32,
@@ -182,19 +266,18 @@ impl Memo {
             return Recall::Unknown { remember: false };
         }
         col.lookups += 1;
-        let known = col
-            .entries
-            .get(value)
-            .and_then(|r| match (&r.new_value, out) {
-                (_, None) => Some((r.tally, r.tally.changed)),
-                (Some(new), Some(out)) => {
-                    if let Some(new) = new {
-                        out.push_str(new);
-                    }
-                    Some((r.tally, new.is_some()))
+        let known = col.entries.get(value).and_then(|r| {
+            let tally = r.tally.tally();
+            match (r.new_value, out) {
+                (_, None) => Some((tally, tally.changed)),
+                (NewValue::Unknown, Some(_)) => None,
+                (NewValue::Unchanged, Some(_)) => Some((tally, false)),
+                (NewValue::Changed, Some(out)) => {
+                    out.push_str(r.new_value());
+                    Some((tally, true))
                 }
-                (None, Some(_)) => None,
-            });
+            }
+        });
         if known.is_some() {
             col.hits += 1;
         }
@@ -206,7 +289,7 @@ impl Memo {
                 col.resting = REST;
                 shard.bytes -= col.bytes;
                 col.bytes = 0;
-                col.entries = HashMap::default();
+                col.entries = HashSet::default();
             }
         }
         match known {
@@ -229,27 +312,35 @@ impl Memo {
         if shard.columns.len() <= column {
             return;
         }
-        let size = value.len() + new_value.flatten().map_or(0, str::len) + ENTRY_OVERHEAD;
+        let (state, new) = match new_value {
+            None => (NewValue::Unknown, ""),
+            Some(None) => (NewValue::Unchanged, ""),
+            Some(Some(new)) => (NewValue::Changed, new),
+        };
+        let mut text = String::with_capacity(value.len() + new.len());
+        text.push_str(value);
+        text.push_str(new);
+        let remembered = Remembered {
+            text: text.into_boxed_str(),
+            key_len: value.len() as u32,
+            new_value: state,
+            tally: SmallTally::of(&tally),
+        };
+        let size = remembered.size();
         if shard.bytes + size > MEMO_BYTES / SHARDS {
             // Start afresh: what the next rows repeat is most likely what they are about to
             // see again, not what filled the memo.
             for col in &mut shard.columns {
-                col.entries = HashMap::default();
+                col.entries = HashSet::default();
                 col.bytes = 0;
             }
             shard.bytes = 0;
         }
         let col = &mut shard.columns[column];
-        let remembered = Remembered {
-            tally,
-            new_value: new_value.map(|n| n.map(Box::from)),
-        };
-        if let Some(old) = col.entries.insert(value.into(), remembered) {
-            // A writer replacing an examiner's entry: the key was counted already.
-            let old_size =
-                value.len() + old.new_value.flatten().map_or(0, |n| n.len()) + ENTRY_OVERHEAD;
-            shard.bytes -= old_size;
-            col.bytes -= old_size;
+        if let Some(old) = col.entries.replace(remembered) {
+            // A writer replacing an examiner's entry.
+            shard.bytes -= old.size();
+            col.bytes -= old.size();
         }
         shard.bytes += size;
         col.bytes += size;
