@@ -978,10 +978,12 @@ fn scrub_array(
         )?;
         return Some(dict.with_values(new));
     }
+    // New values end to end in one string; each change is its record's index and its span
+    // there (`None`: a null).
     let text = |values: &mut dyn Iterator<Item = Option<&str>>,
                 scratch: &mut Scratch,
                 counts: &mut ColumnCounts| {
-        let mut changes: Vec<(usize, Option<String>)> = Vec::new();
+        let mut changes = Changes::default();
         for (k, v) in values.enumerate() {
             let Some(v) = v else {
                 counts.values += 1;
@@ -990,8 +992,11 @@ fn scrub_array(
             };
             let record = first_record + k as u64;
             if writing {
-                if let Some(new) = scrubber.scrub(column.index, v, record, scratch, counts) {
-                    changes.push((k, (!column.nulls).then_some(new)));
+                let start = changes.text.len();
+                let new = &mut changes.text;
+                if scrubber.scrub_into(column.index, v, record, scratch, counts, new) {
+                    let span = (!column.nulls).then_some(start..changes.text.len());
+                    changes.spans.push((k, span));
                 }
             } else {
                 scrubber.examine(column.index, v, record, scratch, counts);
@@ -1008,7 +1013,7 @@ fn scrub_array(
                 DataType::Utf8View => text(&mut array.as_string_view().iter(), scratch, counts),
                 _ => return None,
             };
-            if changes.is_empty() {
+            if changes.spans.is_empty() {
                 return None;
             }
             Some(match array.data_type() {
@@ -1091,16 +1096,24 @@ fn scrub_array(
     }
 }
 
-/// A string array of `values` with the `changes` (sorted by index) put in.
+/// The new values of a text array: `spans` (sorted by index) say which value changes and
+/// where its new value is in `text` (`None`: it becomes null).
+#[derive(Default)]
+struct Changes {
+    text: String,
+    spans: Vec<(usize, Option<std::ops::Range<usize>>)>,
+}
+
+/// A string array of `values` with the `changes` put in.
 fn with_changes<'a, A: FromIterator<Option<&'a str>>>(
     values: impl Iterator<Item = Option<&'a str>>,
-    changes: &'a [(usize, Option<String>)],
+    changes: &'a Changes,
 ) -> A {
-    let mut next = changes.iter().peekable();
+    let mut next = changes.spans.iter().peekable();
     values
         .enumerate()
         .map(|(k, v)| match next.next_if(|(i, _)| *i == k) {
-            Some((_, new)) => new.as_deref(),
+            Some((_, new)) => new.clone().map(|span| &changes.text[span]),
             None => v,
         })
         .collect()
