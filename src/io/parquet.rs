@@ -966,17 +966,53 @@ fn scrub_array(
     writing: bool,
 ) -> Option<ArrayRef> {
     if let Some(dict) = array.as_any_dictionary_opt() {
-        // Distinct values once; the keys say which record holds which.
-        let new = scrub_array(
-            dict.values(),
-            column,
-            first_record,
-            scrubber,
-            scratch,
-            counts,
-            writing,
-        )?;
-        return Some(dict.with_values(new));
+        // Distinct values are scrubbed once for the new array (its keys say which record holds
+        // which); rows are counted one by one, each a repeat the scrubber's memo answers, so
+        // the report counts rows as it does for any other column.
+        let new = if writing {
+            let mut per_value = ColumnCounts::default();
+            let values = dict.values();
+            scrub_array(
+                values,
+                column,
+                first_record,
+                scrubber,
+                scratch,
+                &mut per_value,
+                true,
+            )
+        } else {
+            None
+        };
+        let values = dict.values();
+        let value_at = |j: usize| -> Option<&str> {
+            if values.is_null(j) {
+                return None;
+            }
+            match values.data_type() {
+                DataType::Utf8 => Some(values.as_string::<i32>().value(j)),
+                DataType::LargeUtf8 => Some(values.as_string::<i64>().value(j)),
+                DataType::Utf8View => Some(values.as_string_view().value(j)),
+                _ => None,
+            }
+        };
+        for (k, key) in dict.normalized_keys().into_iter().enumerate() {
+            let value = if array.is_valid(k) {
+                value_at(key)
+            } else {
+                None
+            };
+            match value {
+                Some(v) => {
+                    scrubber.examine(column.index, v, first_record + k as u64, scratch, counts)
+                }
+                None => {
+                    counts.values += 1;
+                    counts.empty += 1;
+                }
+            }
+        }
+        return new.map(|new| dict.with_values(new));
     }
     // New values end to end in one string; each change is its record's index and its span
     // there (`None`: a null).
@@ -1129,13 +1165,32 @@ mod tests {
 
     use super::*;
     use crate::classify::Classifier;
-    use crate::detect::DetectorSet;
+    use crate::detect::{DetectorSet, Kind};
     use crate::io::FileFormat;
     use crate::key::Key;
     use crate::policy::Policy;
     use crate::pseudonym::Pseudonymiser;
 
     fn scrub_with(input: &Path, output: &Path, policy: &Policy, threads: usize) -> FileReport {
+        scrub_on(input, output, policy, threads, 2)
+    }
+
+    fn scrub_with_batches(
+        input: &Path,
+        output: &Path,
+        policy: &Policy,
+        batch_records: usize,
+    ) -> FileReport {
+        scrub_on(input, output, policy, 2, batch_records)
+    }
+
+    fn scrub_on(
+        input: &Path,
+        output: &Path,
+        policy: &Policy,
+        threads: usize,
+        batch_records: usize,
+    ) -> FileReport {
         let classifier = Classifier::builtin();
         let detectors = DetectorSet::builtin();
         let ps = Pseudonymiser::new(&Key::from_bytes([5; 32]));
@@ -1149,7 +1204,7 @@ mod tests {
             policy,
             pseudonymiser: Some(&ps),
             pool: &pool,
-            batch_records: 2,
+            batch_records,
             max_records: None,
             progress: false,
             verbose: false,
@@ -1175,6 +1230,70 @@ mod tests {
     fn nulls(batch: &RecordBatch, name: &str) -> Vec<bool> {
         let c = batch.column_by_name(name).unwrap();
         (0..c.len()).map(|i| c.is_null(i)).collect()
+    }
+
+    /// A dictionary column is scrubbed value by distinct value, but counted row by row: the
+    /// report's values, findings and example records are those of the rows.
+    #[test]
+    fn dictionary_columns_are_counted_per_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.parquet");
+        let dict_type = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("ИИН", dict_type.clone(), true),
+            Field::new("Комментарий", dict_type, true),
+        ]));
+        let iins: DictionaryArray<Int32Type> = vec![
+            Some("871008401427"),
+            Some("871008401427"),
+            None,
+            Some("061211600012"),
+            Some("871008401427"),
+            Some("061211600012"),
+        ]
+        .into_iter()
+        .collect();
+        let notes: DictionaryArray<Int32Type> = vec![
+            Some("сдано"),
+            Some("сдано"),
+            Some("сдано"),
+            Some("звонить 8 701 123 45 67"),
+            Some("сдано"),
+            Some("звонить 8 701 123 45 67"),
+        ]
+        .into_iter()
+        .collect();
+        let batch =
+            RecordBatch::try_new(schema.clone(), vec![Arc::new(iins), Arc::new(notes)]).unwrap();
+        let mut w = ArrowWriter::try_new(File::create(&input).unwrap(), schema, None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let policy = Policy::parse(
+            "[[column]]\nname = \"ИИН\"\nkind = \"iin\"\n[[column]]\nname = \"Комментарий\"\nkind = \"text\"\n",
+            "p",
+        )
+        .unwrap();
+        for batch_records in [2, 1024] {
+            let report = scrub_with_batches(
+                &input,
+                &dir.path().join("out.parquet"),
+                &policy,
+                batch_records,
+            );
+            let iin = &report.columns[0].counts;
+            assert_eq!(
+                (iin.values, iin.empty),
+                (6, 1),
+                "batches of {batch_records}"
+            );
+            assert_eq!(iin.found[&Kind::Iin], 5);
+            assert_eq!(iin.changed, 5);
+            assert_eq!(iin.examples, [1, 2, 4, 5, 6]);
+            let text = &report.columns[1].counts;
+            assert_eq!(text.values, 6);
+            assert_eq!(text.found[&Kind::Phone], 2);
+            assert_eq!(text.examples, [4, 6]);
+        }
     }
 
     /// Issue 4: nulls of string columns must stay nulls (value identity), and the `null`
