@@ -556,7 +556,6 @@ fn check_record(
     Ok(())
 }
 
-/// An error about one field (never its value); record 0 is the header.
 /// An unclosed quote runs to the end of the file, so only a last field can be unclosed.
 fn check_quotes(job: &FileJob, number: u64, buf: &[u8], fields: &[FieldSpan]) -> Result<()> {
     if let Some(last) = fields.last().filter(|f| f.quoted)
@@ -572,6 +571,7 @@ fn check_quotes(job: &FileJob, number: u64, buf: &[u8], fields: &[FieldSpan]) ->
     Ok(())
 }
 
+/// An error about one field (never its value); record 0 is the header.
 fn field_error(job: &FileJob, record: u64, column: usize, detail: &str) -> anyhow::Error {
     let what = if record == 0 {
         "header".to_string()

@@ -185,7 +185,7 @@ impl<'a> Scrubber<'a> {
     }
 
     /// Counts the value into `counts` and, with `out`, appends its new value to it; `true` when
-    /// the value changes. What a repeated value became comes from this thread's memo.
+    /// the value changes. What a repeated value became comes from the scrubber's memo.
     fn run(
         &self,
         column: usize,
