@@ -25,7 +25,7 @@ use crate::detect::Kind;
 use crate::fasthash::{FastBuild, FastHasher};
 use crate::report::ColumnCounts;
 
-/// The action names counted in reports, in [`Tally::actions`] order.
+/// The action names counted in reports (`mask` without its N), in [`Tally::actions`] order.
 const ACTION_NAMES: [&str; 6] = ["keep", "drop", "null", "redact", "mask", "pseudonymise"];
 
 /// What scrubbing one non-empty value adds to its column's counts (see the module doc).
@@ -84,8 +84,9 @@ impl Tally {
 /// Bytes the memo may spend: keys, new values and an estimate of the table's own overhead per
 /// entry, all workers together.
 const MEMO_BYTES: usize = 64 << 20;
-/// Table overhead counted per entry, on top of its two strings.
-const ENTRY_OVERHEAD: usize = 64;
+/// Table overhead counted per entry (its slot and the string's allocation), on top of the
+/// string.
+const ENTRY_OVERHEAD: usize = 112;
 /// Longer values are not remembered: they rarely repeat.
 pub const LONGEST: usize = 2048;
 /// Lookups per window over which a column's hit rate is judged (per shard).
@@ -94,12 +95,12 @@ const WINDOW: u32 = 1024;
 const RARE_HITS: u32 = 16;
 /// Values a resting column lets by before it tries the memo again (per shard).
 const REST: u32 = 32 * WINDOW;
-/// Independent parts of the memo, each behind its own lock, picked by the value's hash: workers
-/// rarely wait for one another.
+/// Independent parts of the memo, each behind its own lock, picked from the value's length and
+/// ends: workers rarely wait for one another.
 const SHARDS: usize = 16;
 
-/// A remembered value, what it became and its tally, compact: the table's slots stay small
-/// and a lookup touches the slot and one string holding the value followed by its new value.
+/// A remembered value, what it became and its tally: a lookup touches the table's slot and one
+/// string holding the value followed by its new value.
 struct Remembered {
     /// The value, then its new value when one is known and changed.
     text: Box<str>,
@@ -107,7 +108,7 @@ struct Remembered {
     key_len: u32,
     /// What is known of the new value (see [`NewValue`]).
     new_value: NewValue,
-    tally: SmallTally,
+    tally: Tally,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -153,42 +154,6 @@ impl PartialEq for Remembered {
 }
 
 impl Eq for Remembered {}
-
-/// A [`Tally`] of a value no longer than [`LONGEST`] bytes: it cannot hold more findings or
-/// actions than it has bytes, so 16 bits count them.
-#[derive(Clone, Copy)]
-struct SmallTally {
-    flags: u8,
-    found: [u16; Kind::ALL.len()],
-    actions: [u16; ACTION_NAMES.len()],
-}
-
-const _: () = assert!(LONGEST <= u16::MAX as usize);
-
-impl SmallTally {
-    fn of(t: &Tally) -> Self {
-        let flags = u8::from(t.with_findings)
-            | u8::from(t.scrubbed) << 1
-            | u8::from(t.unverified) << 2
-            | u8::from(t.changed) << 3;
-        SmallTally {
-            flags,
-            found: t.found.map(|n| n as u16),
-            actions: t.actions.map(|n| n as u16),
-        }
-    }
-
-    fn tally(&self) -> Tally {
-        Tally {
-            with_findings: self.flags & 1 != 0,
-            scrubbed: self.flags & 2 != 0,
-            unverified: self.flags & 4 != 0,
-            changed: self.flags & 8 != 0,
-            found: self.found.map(u32::from),
-            actions: self.actions.map(u32::from),
-        }
-    }
-}
 
 #[derive(Default)]
 struct ColumnMemo {
@@ -267,7 +232,7 @@ impl Memo {
         }
         col.lookups += 1;
         let known = col.entries.get(value).and_then(|r| {
-            let tally = r.tally.tally();
+            let tally = r.tally;
             match (r.new_value, out) {
                 (_, None) => Some((tally, tally.changed)),
                 (NewValue::Unknown, Some(_)) => None,
@@ -324,7 +289,7 @@ impl Memo {
             text: text.into_boxed_str(),
             key_len: value.len() as u32,
             new_value: state,
-            tally: SmallTally::of(&tally),
+            tally,
         };
         let size = remembered.size();
         if shard.bytes + size > MEMO_BYTES / SHARDS {

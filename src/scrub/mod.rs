@@ -287,36 +287,10 @@ impl<'a> Scrubber<'a> {
         write: bool,
     ) -> Option<IntegerChange> {
         counts.values += 1;
-        let plan = self.plans.get(column)?;
-        if pseudonym::is_scrubbed(value) && plan.kind != ColumnKind::NotPersonal {
-            counts.scrubbed += 1;
-            return None;
-        }
-        let (kind, action, normalized) = match (plan.kind, plan.action) {
-            (ColumnKind::Value(k), ColumnAction::Whole(a)) => {
-                counts.add_found(k, record);
-                counts.with_findings += 1;
-                let n = self.canonical(k, value, scratch).unwrap_or_else(|| {
-                    counts.unverified += 1;
-                    normalize::fallback(Some(k), value)
-                });
-                (Some(k), a, n)
-            }
-            (ColumnKind::Text, ColumnAction::Spans(actions)) => {
-                // A number holds one thing: a finding in it makes the whole number that kind.
-                self.find(value, scratch);
-                let f = scratch.findings.first()?;
-                counts.add_found(f.kind, record);
-                counts.with_findings += 1;
-                (Some(f.kind), actions[f.kind as usize], f.normalized.clone())
-            }
-            (_, ColumnAction::Whole(a)) => (None, a, normalize::fallback(None, value)),
-            (_, ColumnAction::Spans(_)) => return None,
-        };
-        counts.add_action(action_name(action));
-        if action.changes() && action != Action::Drop {
-            counts.changed += 1;
-        }
+        let mut tally = Tally::default();
+        let planned = self.integer_action(column, value, scratch, &mut tally);
+        tally.add_to(counts, record);
+        let (kind, action, normalized) = planned?;
         if !write {
             return None;
         }
@@ -333,6 +307,46 @@ impl<'a> Scrubber<'a> {
             }
         };
         Some(change)
+    }
+
+    /// What [`scrub_integer`](Self::scrub_integer) does to a value, tallied: its kind, the
+    /// action and the canonical form the action works on; `None` when it is left alone.
+    fn integer_action(
+        &self,
+        column: usize,
+        value: &str,
+        scratch: &mut Scratch,
+        tally: &mut Tally,
+    ) -> Option<(Option<Kind>, Action, String)> {
+        let plan = self.plans.get(column)?;
+        if pseudonym::is_scrubbed(value) && plan.kind != ColumnKind::NotPersonal {
+            tally.scrubbed = true;
+            return None;
+        }
+        let (kind, action, normalized) = match (plan.kind, plan.action) {
+            (ColumnKind::Value(k), ColumnAction::Whole(a)) => {
+                tally.found(k);
+                tally.with_findings = true;
+                let n = self.canonical(k, value, scratch).unwrap_or_else(|| {
+                    tally.unverified = true;
+                    normalize::fallback(Some(k), value)
+                });
+                (Some(k), a, n)
+            }
+            (ColumnKind::Text, ColumnAction::Spans(actions)) => {
+                // A number holds one thing: a finding in it makes the whole number that kind.
+                self.find(value, scratch);
+                let f = scratch.findings.first()?;
+                tally.found(f.kind);
+                tally.with_findings = true;
+                (Some(f.kind), actions[f.kind as usize], f.normalized.clone())
+            }
+            (_, ColumnAction::Whole(a)) => (None, a, normalize::fallback(None, value)),
+            (_, ColumnAction::Spans(_)) => return None,
+        };
+        tally.action(action);
+        tally.changed = action.changes() && action != Action::Drop;
+        Some((kind, action, normalized))
     }
 
     /// The canonical form of a whole value of kind `k`: the kind's normaliser's (the one free
@@ -462,18 +476,6 @@ pub enum IntegerChange {
     Null,
     Signed(i64),
     Unsigned(u64),
-}
-
-/// Action names as counted in reports (`mask` without its N).
-fn action_name(action: Action) -> &'static str {
-    match action {
-        Action::Keep => "keep",
-        Action::Drop => "drop",
-        Action::Null => "null",
-        Action::Redact => "redact",
-        Action::Mask(_) => "mask",
-        Action::Pseudonymise => "pseudonymise",
-    }
 }
 
 #[cfg(test)]
