@@ -876,29 +876,19 @@ fn process_batch(
             .map_init(Scratch::default, |scratch, (chunk_index, chunk)| {
                 let lo = chunk.first().map_or(0, |r| r.start);
                 let hi = chunk.last().map_or(0, |r| r.end);
-                // Room for the chunk as read and pseudonyms a little longer than their values.
-                let mut bytes = Vec::with_capacity(if writing {
-                    (hi - lo) + (hi - lo) / 4
-                } else {
-                    0
-                });
+                let number = |k: usize| first_record + (chunk_index * RECORDS_PER_TASK + k) as u64;
                 let mut counts = FileCounts::new(columns);
-                // New values of the record, encoded, end to end; `changed` holds their spans.
-                let mut new_bytes: Vec<u8> = Vec::new();
-                let mut new_value = String::new();
-                let mut changed: Vec<Option<Range<usize>>> = Vec::new();
                 // UTF-8 validated once for the whole chunk: its values are then slices of it.
                 let text = match view.encoding {
                     TextEncoding::Utf8 { .. } => simdutf8::basic::from_utf8(&view.buf[lo..hi]).ok(),
                     TextEncoding::Windows1251 => None,
                 };
                 for (k, record) in chunk.iter().enumerate() {
-                    let number = first_record + (chunk_index * RECORDS_PER_TASK + k) as u64;
                     let fields = &batch.fields[record.fields.clone()];
                     if fields.len() != columns {
                         return Err(record_error(
                             job,
-                            number,
+                            number(k),
                             &format!(
                                 "{} fields but the header has {} (an unquoted delimiter or line \
                                  break in a value?)",
@@ -908,29 +898,46 @@ fn process_batch(
                         ));
                     }
                     if text.is_none() {
-                        check_record(job, number, view.buf, record, fields, view.encoding)?;
+                        check_record(job, number(k), view.buf, record, fields, view.encoding)?;
                     } else {
-                        check_quotes(job, number, view.buf, fields)?;
+                        check_quotes(job, number(k), view.buf, fields)?;
                     }
-                    counts.records += 1;
-                    changed.clear();
-                    new_bytes.clear();
-                    for (col, f) in fields.iter().enumerate() {
-                        let col_counts = &mut counts.columns[col];
-                        let raw = &view.buf[f.start..f.end];
-                        if scrubber.passes_through(col) {
+                }
+                counts.records = chunk.len() as u64;
+                // Column by column: one column's memo and detectors stay warm over the chunk,
+                // and its memo is locked once for a run of repeats (`Scrubber::pass`). The new
+                // values go end to end into `new_bytes`; `changed[k * columns + col]` holds
+                // their spans (`None`: written as read).
+                let mut new_bytes: Vec<u8> = Vec::new();
+                let mut new_value = String::new();
+                let mut changed: Vec<Option<Range<usize>>> =
+                    vec![None; if writing { chunk.len() * columns } else { 0 }];
+                // Workers start on different columns, so they rarely want the same lock.
+                for step in 0..columns {
+                    let col = (chunk_index + step) % columns;
+                    let col_counts = &mut counts.columns[col];
+                    let field = |record: &RawRecord| batch.fields[record.fields.start + col];
+                    if scrubber.passes_through(col) {
+                        for record in chunk {
+                            let f = field(record);
                             col_counts.values += 1;
-                            if unquote(raw).iter().all(u8::is_ascii_whitespace) {
+                            if unquote(&view.buf[f.start..f.end])
+                                .iter()
+                                .all(u8::is_ascii_whitespace)
+                            {
                                 col_counts.empty += 1;
                             }
-                            changed.push(None);
-                            continue;
                         }
+                        continue;
+                    }
+                    let mut pass = scrubber.pass(col);
+                    for (k, record) in chunk.iter().enumerate() {
+                        let f = field(record);
                         let unquoted;
                         let value = match text {
                             Some(text) => unquote_text(&text[f.start - lo..f.end - lo]),
                             None => {
-                                unquoted = unquote(raw);
+                                unquoted = unquote(&view.buf[f.start..f.end]);
                                 let value = view.encoding.decode(&unquoted);
                                 // UTF-8 is decoded in place unless it is invalid (then lossily).
                                 if matches!(value, Cow::Owned(_))
@@ -943,30 +950,34 @@ fn process_batch(
                         };
                         if writing {
                             new_value.clear();
-                            let new = scrubber.scrub_into(
-                                col,
+                            if pass.scrub_into(
                                 &value,
-                                number,
+                                number(k),
                                 scratch,
                                 col_counts,
                                 &mut new_value,
-                            );
-                            changed.push(new.then(|| {
+                            ) {
                                 let start = new_bytes.len();
                                 new_bytes.extend_from_slice(&view.encoding.encode(&new_value));
-                                start..new_bytes.len()
-                            }));
+                                changed[k * columns + col] = Some(start..new_bytes.len());
+                            }
                         } else {
-                            scrubber.examine(col, &value, number, scratch, col_counts);
+                            pass.examine(&value, number(k), scratch, col_counts);
                         }
                     }
-                    if writing {
-                        let changed = Changed {
-                            spans: &changed,
-                            bytes: &new_bytes,
-                        };
-                        write_record(&mut bytes, &view, record, fields, &changed, scrubber);
-                    }
+                }
+                if !writing {
+                    return Ok((Vec::new(), counts));
+                }
+                // Room for the chunk as read and pseudonyms a little longer than their values.
+                let mut bytes = Vec::with_capacity((hi - lo) + (hi - lo) / 4);
+                for (k, record) in chunk.iter().enumerate() {
+                    let fields = &batch.fields[record.fields.clone()];
+                    let changed = Changed {
+                        spans: &changed[k * columns..(k + 1) * columns],
+                        bytes: &new_bytes,
+                    };
+                    write_record(&mut bytes, &view, record, fields, &changed, scrubber);
                 }
                 Ok((bytes, counts))
             })

@@ -996,6 +996,7 @@ fn scrub_array(
                 _ => None,
             }
         };
+        let mut pass = scrubber.pass(column.index);
         for (k, key) in dict.normalized_keys().into_iter().enumerate() {
             let value = if array.is_valid(k) {
                 value_at(key)
@@ -1003,9 +1004,7 @@ fn scrub_array(
                 None
             };
             match value {
-                Some(v) => {
-                    scrubber.examine(column.index, v, first_record + k as u64, scratch, counts)
-                }
+                Some(v) => pass.examine(v, first_record + k as u64, scratch, counts),
                 None => {
                     counts.values += 1;
                     counts.empty += 1;
@@ -1020,6 +1019,7 @@ fn scrub_array(
                 scratch: &mut Scratch,
                 counts: &mut ColumnCounts| {
         let mut changes = Changes::default();
+        let mut pass = scrubber.pass(column.index);
         for (k, v) in values.enumerate() {
             let Some(v) = v else {
                 counts.values += 1;
@@ -1030,12 +1030,12 @@ fn scrub_array(
             if writing {
                 let start = changes.text.len();
                 let new = &mut changes.text;
-                if scrubber.scrub_into(column.index, v, record, scratch, counts, new) {
+                if pass.scrub_into(v, record, scratch, counts, new) {
                     let span = (!column.nulls).then_some(start..changes.text.len());
                     changes.spans.push((k, span));
                 }
             } else {
-                scrubber.examine(column.index, v, record, scratch, counts);
+                pass.examine(v, record, scratch, counts);
             }
         }
         changes

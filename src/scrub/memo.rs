@@ -7,22 +7,24 @@
 //! keeps, per column, what a value became and its tally, so a repeat costs a hash lookup
 //! instead of the detectors, a normaliser and a keyed hash. It changes no output and no count:
 //! a remembered value is counted again, with its own record number. It is shared by the
-//! workers of one scrubber (in shards, each behind its own lock), so with more threads a value
-//! is still searched once.
+//! workers of one scrubber, one lock per column, so with more threads a value is still searched
+//! once. A worker goes through a column's values of a chunk of records in one [`MemoPass`],
+//! which holds the lock over a run of repeats instead of taking it for each value.
 //!
 //! Columns whose values do not repeat (one IIN per row of a students list) would pay for the
 //! memo without gain: a column that hits in fewer than one lookup in [`RARE_HITS`] of a window
 //! rests for [`REST`] values, its entries freed, then tries again (an export sorted by course
-//! can start distinct and turn repetitive). Memory is bounded by [`MEMO_BYTES`]; a full shard
-//! starts afresh, which keeps what recent rows repeat.
+//! can start distinct and turn repetitive). Memory is bounded by [`MEMO_BYTES`]; a column that
+//! would pass it starts afresh, which keeps what recent rows repeat.
 
 use std::collections::HashSet;
 use std::hash::Hasher;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::action::Action;
 use crate::detect::Kind;
-use crate::fasthash::{FastBuild, FastHasher};
+use crate::fasthash::FastBuild;
 use crate::report::ColumnCounts;
 
 /// The action names counted in reports (`mask` without its N), in [`Tally::actions`] order.
@@ -82,22 +84,21 @@ impl Tally {
 }
 
 /// Bytes the memo may spend: keys, new values and an estimate of the table's own overhead per
-/// entry, all workers together.
+/// entry, all columns together.
 const MEMO_BYTES: usize = 64 << 20;
 /// Table overhead counted per entry (its slot and the string's allocation), on top of the
 /// string.
 const ENTRY_OVERHEAD: usize = 112;
 /// Longer values are not remembered: they rarely repeat.
 pub const LONGEST: usize = 2048;
-/// Lookups per window over which a column's hit rate is judged (per shard).
-const WINDOW: u32 = 1024;
+/// Lookups per window over which a column's hit rate is judged.
+const WINDOW: u32 = 4096;
 /// A column hitting in fewer than one lookup in this many, over a window, rests.
 const RARE_HITS: u32 = 16;
-/// Values a resting column lets by before it tries the memo again (per shard).
+/// Values a resting column lets by before it tries the memo again.
 const REST: u32 = 32 * WINDOW;
-/// Independent parts of the memo, each behind its own lock, picked from the value's length and
-/// ends: workers rarely wait for one another.
-const SHARDS: usize = 16;
+/// Values of a rest a pass takes at once, so that it need not take the lock for each.
+const REST_CREDIT: u32 = 256;
 
 /// A remembered value, what it became and its tally: a lookup touches the table's slot and one
 /// string holding the value followed by its new value.
@@ -165,70 +166,115 @@ struct ColumnMemo {
     resting: u32,
 }
 
-#[derive(Default)]
-struct Shard {
-    columns: Vec<ColumnMemo>,
-    bytes: usize,
+impl ColumnMemo {
+    fn clear(&mut self, total: &AtomicUsize) {
+        total.fetch_sub(self.bytes, Ordering::Relaxed);
+        self.bytes = 0;
+        self.entries = HashSet::default();
+    }
 }
 
-/// What a scrubber's workers remember of the values they scrubbed (see the module doc).
-pub struct Memo {
-    shards: Vec<Mutex<Shard>>,
-}
-
-impl Default for Memo {
-    fn default() -> Self {
-        Memo {
-            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+impl Drop for MemoPass<'_> {
+    /// Gives back the part of the rest it did not use, so short passes do not shorten rests.
+    fn drop(&mut self) {
+        if self.credit > 0 {
+            let credit = self.credit;
+            if let Some(col) = self.column() {
+                if col.resting > 0 {
+                    col.resting = col.resting.saturating_add(credit);
+                }
+            }
         }
     }
 }
 
+/// Keeps each column's lock on a cache line of its own: workers on different columns do not
+/// slow each other down.
+#[repr(align(128))]
+#[derive(Default)]
+struct Padded<T>(T);
+
+/// What a scrubber's workers remember of the values they scrubbed (see the module doc).
+pub struct Memo {
+    columns: Vec<Padded<Mutex<ColumnMemo>>>,
+    /// Bytes held by all columns together.
+    bytes: AtomicUsize,
+}
+
 /// What the memo knows of a value.
 pub enum Recall {
-    /// Nothing: compute it, then [`Memo::remember`] it (unless the column rests).
+    /// Nothing: compute it, then [`MemoPass::remember`] it (unless the column rests).
     Unknown { remember: bool },
     /// The value's tally, and its new value appended to the caller's `out` when it changes.
     Known { tally: Tally, changed: bool },
 }
 
 impl Memo {
-    fn shard(&self, value: &str) -> std::sync::MutexGuard<'_, Shard> {
-        // Picked from the length and the first and last bytes: the table hashes the whole
-        // value again, this only has to spread values over the shards.
-        let bytes = value.as_bytes();
-        let word = |b: &[u8]| {
-            let mut w = [0u8; 8];
-            w[..b.len()].copy_from_slice(b);
-            u64::from_le_bytes(w)
-        };
-        let n = bytes.len().min(8);
-        let mut h = FastHasher::default();
-        h.write_usize(bytes.len());
-        h.write_u64(word(&bytes[..n]) ^ word(&bytes[bytes.len() - n..]).rotate_left(29));
-        let i = (h.finish() % SHARDS as u64) as usize;
-        // A worker that panicked holding the lock left whole entries behind (an entry is
-        // inserted in one step), so the memo is still sound.
-        self.shards[i]
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// A memo for `columns` columns.
+    pub fn new(columns: usize) -> Self {
+        Memo {
+            columns: (0..columns).map(|_| Padded::default()).collect(),
+            bytes: AtomicUsize::new(0),
+        }
     }
 
-    /// Looks `value` of `column` up; with `out`, a known changed value is appended to it (a
-    /// value only examined before is unknown to a writer).
-    pub fn recall(&self, column: usize, value: &str, out: Option<&mut String>) -> Recall {
+    /// One worker's pass over values of `column` (see [`MemoPass`]).
+    pub fn pass(&self, column: usize) -> MemoPass<'_> {
+        MemoPass {
+            memo: self,
+            column,
+            held: None,
+            credit: 0,
+        }
+    }
+}
+
+/// One worker's run over values of one column, in record order. It keeps the column's lock
+/// from one lookup to the next while they hit, and lets it go when a value must be computed,
+/// so a run of repeats costs one lock and another worker waits at most for a run of lookups,
+/// never for the detectors.
+pub struct MemoPass<'m> {
+    memo: &'m Memo,
+    column: usize,
+    held: Option<MutexGuard<'m, ColumnMemo>>,
+    /// Values of the column's rest this pass took: let by without the lock.
+    credit: u32,
+}
+
+impl<'m> MemoPass<'m> {
+    /// The column's memo, locked; `None` for a column the memo was not made for.
+    fn column(&mut self) -> Option<&mut ColumnMemo> {
+        if self.held.is_none() {
+            let lock = &self.memo.columns.get(self.column)?.0;
+            // A worker that panicked holding the lock left whole entries behind (an entry is
+            // inserted in one step), so the memo is still sound.
+            self.held = Some(lock.lock().unwrap_or_else(PoisonError::into_inner));
+        }
+        self.held.as_deref_mut()
+    }
+
+    /// Looks `value` up; with `out`, a known changed value is appended to it (a value only
+    /// examined before is unknown to a writer). After `Unknown { remember: true }` the lock is
+    /// let go: the caller computes the value, then [`remember`](Self::remember)s it.
+    pub fn recall(&mut self, value: &str, out: Option<&mut String>) -> Recall {
+        const PASS_BY: Recall = Recall::Unknown { remember: false };
         if value.len() > LONGEST {
-            return Recall::Unknown { remember: false };
+            return PASS_BY;
         }
-        let mut guard = self.shard(value);
-        let shard = &mut *guard;
-        if shard.columns.len() <= column {
-            shard.columns.resize_with(column + 1, ColumnMemo::default);
+        if self.credit > 0 {
+            self.credit -= 1;
+            return PASS_BY;
         }
-        let col = &mut shard.columns[column];
+        let total = &self.memo.bytes;
+        let Some(col) = self.column() else {
+            return PASS_BY;
+        };
         if col.resting > 0 {
-            col.resting -= 1;
-            return Recall::Unknown { remember: false };
+            let take = col.resting.min(REST_CREDIT);
+            col.resting -= take;
+            self.credit = take - 1;
+            self.held = None;
+            return PASS_BY;
         }
         col.lookups += 1;
         let known = col.entries.get(value).and_then(|r| {
@@ -246,37 +292,29 @@ impl Memo {
         if known.is_some() {
             col.hits += 1;
         }
+        let mut remember = true;
         if col.lookups == WINDOW {
             let rare = col.hits * RARE_HITS < WINDOW;
             col.lookups = 0;
             col.hits = 0;
             if rare {
                 col.resting = REST;
-                shard.bytes -= col.bytes;
-                col.bytes = 0;
-                col.entries = HashSet::default();
+                col.clear(total);
+                remember = false;
             }
         }
         match known {
             Some((tally, changed)) => Recall::Known { tally, changed },
-            None => Recall::Unknown { remember: true },
+            None => {
+                self.held = None;
+                Recall::Unknown { remember }
+            }
         }
     }
 
-    /// Remembers what `value` of `column` became: `new_value` is `None` when it was only
-    /// examined, `Some(None)` when written unchanged.
-    pub fn remember(
-        &self,
-        column: usize,
-        value: &str,
-        tally: Tally,
-        new_value: Option<Option<&str>>,
-    ) {
-        let mut guard = self.shard(value);
-        let shard = &mut *guard;
-        if shard.columns.len() <= column {
-            return;
-        }
+    /// Remembers what `value` became: `new_value` is `None` when it was only examined,
+    /// `Some(None)` when written unchanged.
+    pub fn remember(&mut self, value: &str, tally: Tally, new_value: Option<Option<&str>>) {
         let (state, new) = match new_value {
             None => (NewValue::Unknown, ""),
             Some(None) => (NewValue::Unchanged, ""),
@@ -292,23 +330,26 @@ impl Memo {
             tally,
         };
         let size = remembered.size();
-        if shard.bytes + size > MEMO_BYTES / SHARDS {
+        let total = &self.memo.bytes;
+        let Some(col) = self.column() else {
+            return;
+        };
+        if total.load(Ordering::Relaxed) + size > MEMO_BYTES {
             // Start afresh: what the next rows repeat is most likely what they are about to
-            // see again, not what filled the memo.
-            for col in &mut shard.columns {
-                col.entries = HashSet::default();
-                col.bytes = 0;
+            // see again, not what filled the memo. Other columns keep theirs; if they hold
+            // the budget, this value is not remembered.
+            col.clear(total);
+            if total.load(Ordering::Relaxed) + size > MEMO_BYTES {
+                return;
             }
-            shard.bytes = 0;
         }
-        let col = &mut shard.columns[column];
         if let Some(old) = col.entries.replace(remembered) {
             // A writer replacing an examiner's entry.
-            shard.bytes -= old.size();
             col.bytes -= old.size();
+            total.fetch_sub(old.size(), Ordering::Relaxed);
         }
-        shard.bytes += size;
         col.bytes += size;
+        total.fetch_add(size, Ordering::Relaxed);
     }
 }
 
@@ -344,72 +385,116 @@ mod tests {
 
     #[test]
     fn a_value_is_recalled_with_its_new_value_in_its_column_only() {
-        let memo = Memo::default();
+        let memo = Memo::new(3);
         let t = tally_of(&[Kind::Iin], Action::Redact);
+        let mut pass = memo.pass(2);
         assert!(matches!(
-            memo.recall(2, "871008401427", None),
+            pass.recall("871008401427", None),
             Recall::Unknown { remember: true }
         ));
-        memo.remember(2, "871008401427", t, Some(Some("[IIN]")));
+        pass.remember("871008401427", t, Some(Some("[IIN]")));
         let mut out = String::from("x");
-        match memo.recall(2, "871008401427", Some(&mut out)) {
+        match pass.recall("871008401427", Some(&mut out)) {
             Recall::Known { tally, changed } => assert_eq!((tally, changed), (t, true)),
             Recall::Unknown { .. } => panic!("not recalled"),
         }
         assert_eq!(out, "x[IIN]");
+        // Another pass over the column, while this one holds the lock, waits for it.
+        drop(pass);
         assert!(matches!(
-            memo.recall(1, "871008401427", None),
+            memo.pass(2).recall("871008401427", None),
+            Recall::Known { .. }
+        ));
+        assert!(matches!(
+            memo.pass(1).recall("871008401427", None),
             Recall::Unknown { .. }
+        ));
+        // A column the memo was not made for is never remembered.
+        let mut beyond = memo.pass(5);
+        beyond.remember("871008401427", t, Some(None));
+        assert!(matches!(
+            beyond.recall("871008401427", None),
+            Recall::Unknown { remember: false }
         ));
     }
 
     #[test]
     fn an_examined_value_is_unknown_to_a_writer() {
-        let memo = Memo::default();
+        let memo = Memo::new(1);
+        let mut pass = memo.pass(0);
         let t = tally_of(&[Kind::Email], Action::Redact);
-        memo.recall(0, "a@b.kz", None);
-        memo.remember(0, "a@b.kz", t, None);
-        assert!(matches!(
-            memo.recall(0, "a@b.kz", None),
-            Recall::Known { .. }
-        ));
+        pass.recall("a@b.kz", None);
+        pass.remember("a@b.kz", t, None);
+        assert!(matches!(pass.recall("a@b.kz", None), Recall::Known { .. }));
         let mut out = String::new();
         assert!(matches!(
-            memo.recall(0, "a@b.kz", Some(&mut out)),
+            pass.recall("a@b.kz", Some(&mut out)),
             Recall::Unknown { remember: true }
         ));
-        memo.remember(0, "a@b.kz", t, Some(Some("[EMAIL]")));
+        pass.remember("a@b.kz", t, Some(Some("[EMAIL]")));
         assert!(matches!(
-            memo.recall(0, "a@b.kz", Some(&mut out)),
+            pass.recall("a@b.kz", Some(&mut out)),
             Recall::Known { changed: true, .. }
         ));
         assert_eq!(out, "[EMAIL]");
+        assert_eq!(
+            memo.bytes.load(Ordering::Relaxed),
+            "a@b.kz[EMAIL]".len() + ENTRY_OVERHEAD
+        );
     }
 
     #[test]
     fn a_column_of_distinct_values_rests_then_tries_again() {
-        let memo = Memo::default();
+        let memo = Memo::new(1);
         let t = Tally::default();
-        let n = SHARDS as u32 * (WINDOW + REST);
+        let n = 3 * (WINDOW + REST);
         let mut tried = 0;
-        for i in 0..n {
-            let v = i.to_string();
-            if let Recall::Unknown { remember: true } = memo.recall(0, &v, None) {
-                tried += 1;
-                memo.remember(0, &v, t, Some(None));
+        // Passes of 100 values, as a worker takes a chunk's, shorter than a credit.
+        for chunk in 0..n / 100 {
+            let mut pass = memo.pass(0);
+            for i in chunk * 100..(chunk + 1) * 100 {
+                let v = i.to_string();
+                if let Recall::Unknown { remember: true } = pass.recall(&v, None) {
+                    tried += 1;
+                    pass.remember(&v, t, Some(None));
+                }
             }
         }
-        // Each shard judges its own window, then rests: about one value in 33 is tried.
+        // A window, then a rest, three times over: about one value in 33 is remembered.
         assert!(tried < n / 16, "{tried} of {n} tried");
-        assert!(tried >= SHARDS as u32 * WINDOW, "{tried} of {n} tried");
+        assert!(tried >= 3 * (WINDOW - 1), "{tried} of {n} tried");
         // A repetitive column is not made to rest.
-        let memo = Memo::default();
-        for i in 0..(3 * SHARDS as u32 * WINDOW) {
+        let memo = Memo::new(1);
+        let mut pass = memo.pass(0);
+        for i in 0..3 * WINDOW {
             let v = (i % 40).to_string();
-            if let Recall::Unknown { remember: true } = memo.recall(0, &v, None) {
-                memo.remember(0, &v, t, Some(None));
+            if let Recall::Unknown { remember: true } = pass.recall(&v, None) {
+                pass.remember(&v, t, Some(None));
             }
         }
-        assert!(matches!(memo.recall(0, "7", None), Recall::Known { .. }));
+        assert!(matches!(pass.recall("7", None), Recall::Known { .. }));
+    }
+
+    #[test]
+    fn a_column_that_would_pass_the_budget_starts_afresh() {
+        let memo = Memo::new(2);
+        let t = Tally::default();
+        let long = "я".repeat(LONGEST / 2 - 8);
+        let mut pass = memo.pass(0);
+        let mut i = 0;
+        while memo.bytes.load(Ordering::Relaxed) + LONGEST + ENTRY_OVERHEAD <= MEMO_BYTES {
+            pass.remember(&format!("{i}{long}"), t, Some(None));
+            i += 1;
+        }
+        assert!(matches!(
+            pass.recall(&format!("0{long}"), None),
+            Recall::Known { .. }
+        ));
+        pass.remember(&format!("{i}{long}"), t, Some(None));
+        assert!(memo.bytes.load(Ordering::Relaxed) < LONGEST * 2);
+        assert!(matches!(
+            pass.recall(&format!("0{long}"), None),
+            Recall::Unknown { .. }
+        ));
     }
 }

@@ -109,7 +109,7 @@ impl<'a> Scrubber<'a> {
             bail!("the policy pseudonymises but no key was given");
         }
         Ok(Scrubber {
-            memo: memo::Memo::default(),
+            memo: memo::Memo::new(plans.len()),
             plans,
             detectors,
             pseudonymiser,
@@ -119,7 +119,7 @@ impl<'a> Scrubber<'a> {
     /// For `scan`: counts only, so no key is needed whatever the plans say.
     pub fn for_scan(plans: Vec<ColumnPlan>, detectors: &'a DetectorSet) -> Self {
         Scrubber {
-            memo: memo::Memo::default(),
+            memo: memo::Memo::new(plans.len()),
             plans,
             detectors,
             pseudonymiser: None,
@@ -143,6 +143,16 @@ impl<'a> Scrubber<'a> {
         self.plans.get(column).is_some_and(|p| p.action.is_drop())
     }
 
+    /// A worker's pass over values of column `column`, in record order: what a batch adapter
+    /// uses for a column of a chunk of records (see [`ColumnPass`]).
+    pub fn pass(&self, column: usize) -> ColumnPass<'_, 'a> {
+        ColumnPass {
+            scrubber: self,
+            column,
+            memo: self.memo.pass(column),
+        }
+    }
+
     /// Scrubs one value of column `column` in record `record` (1-based). Returns the new value,
     /// or `None` when the value is to be written unchanged (or the column is dropped).
     pub fn scrub(
@@ -153,23 +163,7 @@ impl<'a> Scrubber<'a> {
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
     ) -> Option<String> {
-        let mut out = String::new();
-        self.run(column, value, record, scratch, counts, Some(&mut out))
-            .then_some(out)
-    }
-
-    /// Like [`scrub`](Self::scrub), appending the new value to `out`; `false` (and `out` as it
-    /// was) when the value is to be written unchanged. Lets an adapter reuse one buffer.
-    pub fn scrub_into(
-        &self,
-        column: usize,
-        value: &str,
-        record: u64,
-        scratch: &mut Scratch,
-        counts: &mut ColumnCounts,
-        out: &mut String,
-    ) -> bool {
-        self.run(column, value, record, scratch, counts, Some(out))
+        self.pass(column).scrub(value, record, scratch, counts)
     }
 
     /// Counts what [`scrub`](Self::scrub) would find, without building new values (`scan`).
@@ -181,41 +175,7 @@ impl<'a> Scrubber<'a> {
         scratch: &mut Scratch,
         counts: &mut ColumnCounts,
     ) {
-        self.run(column, value, record, scratch, counts, None);
-    }
-
-    /// Counts the value into `counts` and, with `out`, appends its new value to it; `true` when
-    /// the value changes. What a repeated value became comes from the scrubber's memo.
-    fn run(
-        &self,
-        column: usize,
-        value: &str,
-        record: u64,
-        scratch: &mut Scratch,
-        counts: &mut ColumnCounts,
-        mut out: Option<&mut String>,
-    ) -> bool {
-        counts.values += 1;
-        if value.trim().is_empty() {
-            counts.empty += 1;
-            return false;
-        }
-        let remember = match self.memo.recall(column, value, out.as_deref_mut()) {
-            memo::Recall::Known { tally, changed } => {
-                tally.add_to(counts, record);
-                return changed;
-            }
-            memo::Recall::Unknown { remember } => remember,
-        };
-        let mark = out.as_ref().map_or(0, |o| o.len());
-        let mut tally = Tally::default();
-        let changed = self.process(column, value, scratch, &mut tally, out.as_deref_mut());
-        tally.add_to(counts, record);
-        if remember {
-            let new_value = out.map(|o| changed.then(|| &o[mark..]));
-            self.memo.remember(column, value, tally, new_value);
-        }
-        changed
+        self.pass(column).examine(value, record, scratch, counts);
     }
 
     /// Tallies what is in a non-empty value and, with `out`, appends the new value to it.
@@ -467,6 +427,90 @@ impl<'a> Scrubber<'a> {
                 .expect("checked in Scrubber::new")
                 .pseudonym(kind, normalized, out),
         }
+    }
+}
+
+/// One worker's pass over values of one column, in record order: the scrubber's memo of the
+/// column is looked up without taking its lock for every value (see `memo::MemoPass`). Values
+/// of other columns need passes of their own.
+pub struct ColumnPass<'s, 'a> {
+    scrubber: &'s Scrubber<'a>,
+    column: usize,
+    memo: memo::MemoPass<'s>,
+}
+
+impl ColumnPass<'_, '_> {
+    /// Scrubs one value of record `record` (1-based). Returns the new value, or `None` when
+    /// the value is to be written unchanged (or the column is dropped).
+    pub fn scrub(
+        &mut self,
+        value: &str,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+    ) -> Option<String> {
+        let mut out = String::new();
+        self.run(value, record, scratch, counts, Some(&mut out))
+            .then_some(out)
+    }
+
+    /// Like [`scrub`](Self::scrub), appending the new value to `out`; `false` (and `out` as it
+    /// was) when the value is to be written unchanged. Lets an adapter reuse one buffer.
+    pub fn scrub_into(
+        &mut self,
+        value: &str,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+        out: &mut String,
+    ) -> bool {
+        self.run(value, record, scratch, counts, Some(out))
+    }
+
+    /// Counts what [`scrub`](Self::scrub) would find, without building new values (`scan`).
+    pub fn examine(
+        &mut self,
+        value: &str,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+    ) {
+        self.run(value, record, scratch, counts, None);
+    }
+
+    /// Counts the value into `counts` and, with `out`, appends its new value to it; `true` when
+    /// the value changes. What a repeated value became comes from the scrubber's memo.
+    fn run(
+        &mut self,
+        value: &str,
+        record: u64,
+        scratch: &mut Scratch,
+        counts: &mut ColumnCounts,
+        mut out: Option<&mut String>,
+    ) -> bool {
+        counts.values += 1;
+        if value.trim().is_empty() {
+            counts.empty += 1;
+            return false;
+        }
+        let remember = match self.memo.recall(value, out.as_deref_mut()) {
+            memo::Recall::Known { tally, changed } => {
+                tally.add_to(counts, record);
+                return changed;
+            }
+            memo::Recall::Unknown { remember } => remember,
+        };
+        let mark = out.as_ref().map_or(0, |o| o.len());
+        let mut tally = Tally::default();
+        let changed =
+            self.scrubber
+                .process(self.column, value, scratch, &mut tally, out.as_deref_mut());
+        tally.add_to(counts, record);
+        if remember {
+            let new_value = out.map(|o| changed.then(|| &o[mark..]));
+            self.memo.remember(value, tally, new_value);
+        }
+        changed
     }
 }
 
