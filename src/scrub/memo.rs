@@ -179,10 +179,10 @@ impl Drop for MemoPass<'_> {
     fn drop(&mut self) {
         if self.credit > 0 {
             let credit = self.credit;
-            if let Some(col) = self.column() {
-                if col.resting > 0 {
-                    col.resting = col.resting.saturating_add(credit);
-                }
+            if let Some(col) = self.column()
+                && col.resting > 0
+            {
+                col.resting = col.resting.saturating_add(credit);
             }
         }
     }
