@@ -912,6 +912,7 @@ fn process_batch(
                 let mut new_value = String::new();
                 let mut changed: Vec<Option<Range<usize>>> =
                     vec![None; if writing { chunk.len() * columns } else { 0 }];
+                let mut values: Vec<Cow<str>> = Vec::with_capacity(chunk.len());
                 // Workers start on different columns, so they rarely want the same lock.
                 for step in 0..columns {
                     let col = (chunk_index + step) % columns;
@@ -930,14 +931,13 @@ fn process_batch(
                         }
                         continue;
                     }
-                    let mut pass = scrubber.pass(col);
-                    for (k, record) in chunk.iter().enumerate() {
+                    values.clear();
+                    for record in chunk {
                         let f = field(record);
-                        let unquoted;
-                        let value = match text {
+                        values.push(match text {
                             Some(text) => unquote_text(&text[f.start - lo..f.end - lo]),
                             None => {
-                                unquoted = unquote(&view.buf[f.start..f.end]);
+                                let unquoted = unquote(&view.buf[f.start..f.end]);
                                 let value = view.encoding.decode(&unquoted);
                                 // UTF-8 is decoded in place unless it is invalid (then lossily).
                                 if matches!(value, Cow::Owned(_))
@@ -945,13 +945,22 @@ fn process_batch(
                                 {
                                     col_counts.undecodable += 1;
                                 }
-                                value
+                                Cow::Owned(value.into_owned())
                             }
-                        };
+                        });
+                    }
+                    let mut pass = scrubber.pass(col);
+                    for value in values.iter().take(scrub::LOOK_AHEAD) {
+                        pass.look_ahead(value);
+                    }
+                    for (k, value) in values.iter().enumerate() {
+                        if let Some(ahead) = values.get(k + scrub::LOOK_AHEAD) {
+                            pass.look_ahead(ahead);
+                        }
                         if writing {
                             new_value.clear();
                             if pass.scrub_into(
-                                &value,
+                                value,
                                 number(k),
                                 scratch,
                                 col_counts,
@@ -962,7 +971,7 @@ fn process_batch(
                                 changed[k * columns + col] = Some(start..new_bytes.len());
                             }
                         } else {
-                            pass.examine(&value, number(k), scratch, col_counts);
+                            pass.examine(value, number(k), scratch, col_counts);
                         }
                     }
                 }

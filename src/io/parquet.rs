@@ -1019,8 +1019,15 @@ fn scrub_array(
                 scratch: &mut Scratch,
                 counts: &mut ColumnCounts| {
         let mut changes = Changes::default();
+        let values: Vec<Option<&str>> = values.collect();
         let mut pass = scrubber.pass(column.index);
-        for (k, v) in values.enumerate() {
+        for v in values.iter().take(scrub::LOOK_AHEAD).flatten() {
+            pass.look_ahead(v);
+        }
+        for (k, &v) in values.iter().enumerate() {
+            if let Some(Some(ahead)) = values.get(k + scrub::LOOK_AHEAD) {
+                pass.look_ahead(ahead);
+            }
             let Some(v) = v else {
                 counts.values += 1;
                 counts.empty += 1;

@@ -17,21 +17,21 @@
 //! can start distinct and turn repetitive). Memory is bounded by [`MEMO_BYTES`]; a column that
 //! would pass it starts afresh, which keeps what recent rows repeat.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::hash::Hasher;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::action::Action;
 use crate::detect::Kind;
-use crate::fasthash::FastBuild;
+use crate::fasthash::{FastBuild, FastHasher};
 use crate::report::ColumnCounts;
 
 /// The action names counted in reports (`mask` without its N), in [`Tally::actions`] order.
 const ACTION_NAMES: [&str; 6] = ["keep", "drop", "null", "redact", "mask", "pseudonymise"];
 
 /// What scrubbing one non-empty value adds to its column's counts (see the module doc).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Tally {
     /// Something was found in the value (a whole identifier, or findings in text).
     pub with_findings: bool,
@@ -83,12 +83,9 @@ impl Tally {
     }
 }
 
-/// Bytes the memo may spend: keys, new values and an estimate of the table's own overhead per
-/// entry, all columns together.
+/// Bytes the memo may spend: values, new values, table slots and tallies, all columns
+/// together.
 const MEMO_BYTES: usize = 64 << 20;
-/// Table overhead counted per entry (its slot and the string's allocation), on top of the
-/// string.
-const ENTRY_OVERHEAD: usize = 112;
 /// Longer values are not remembered: they rarely repeat.
 pub const LONGEST: usize = 2048;
 /// Lookups per window over which a column's hit rate is judged.
@@ -99,66 +96,50 @@ const RARE_HITS: u32 = 16;
 const REST: u32 = 32 * WINDOW;
 /// Values of a rest a pass takes at once, so that it need not take the lock for each.
 const REST_CREDIT: u32 = 256;
+/// How many values ahead a pass touches the table (see [`MemoPass::look_ahead`]).
+pub const AHEAD: usize = 8;
+/// Announced values a pass keeps: a full look-ahead and room for the next.
+const RING: usize = 2 * AHEAD;
+/// Distinct tallies a column may hold: slots name theirs by a 16-bit index.
+const TALLIES: usize = 1 << 16;
 
-/// A remembered value, what it became and its tally: a lookup touches the table's slot and one
-/// string holding the value followed by its new value.
-struct Remembered {
-    /// The value, then its new value when one is known and changed.
-    text: Box<str>,
-    /// Bytes of the value at the start of `text`.
-    key_len: u32,
-    /// What is known of the new value (see [`NewValue`]).
-    new_value: NewValue,
-    tally: Tally,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 enum NewValue {
+    /// Nothing is remembered here.
+    #[default]
+    Free,
     /// The value was only examined (as `scan` does): a writer must compute it.
     Unknown,
     Unchanged,
-    /// The rest of `text`.
+    /// Follows the value in the arena.
     Changed,
 }
 
-impl Remembered {
-    fn key(&self) -> &str {
-        &self.text[..self.key_len as usize]
-    }
-
-    fn new_value(&self) -> &str {
-        &self.text[self.key_len as usize..]
-    }
-
-    /// Bytes counted against the budget.
-    fn size(&self) -> usize {
-        self.text.len() + ENTRY_OVERHEAD
-    }
+/// A remembered value: its hash, where it and its new value are in the column's arena, and
+/// what it did. 24 bytes, so a column's table stays small enough for the caches.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    hash: u64,
+    /// Offset of the value in the arena; its new value follows it.
+    at: u32,
+    key_len: u32,
+    new_len: u32,
+    /// Index of the value's tally in [`ColumnMemo::tallies`].
+    tally: u16,
+    new_value: NewValue,
 }
 
-impl std::borrow::Borrow<str> for Remembered {
-    fn borrow(&self) -> &str {
-        self.key()
-    }
-}
-
-impl std::hash::Hash for Remembered {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.key().hash(state);
-    }
-}
-
-impl PartialEq for Remembered {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl Eq for Remembered {}
-
+/// One column's memory: an open-addressing table of [`Slot`]s (linear probing, at most half
+/// full) over an arena holding the values and new values end to end. Tallies repeat far more
+/// than values do (every clean comment has the same one), so each is kept once.
 #[derive(Default)]
 struct ColumnMemo {
-    entries: HashSet<Remembered, FastBuild>,
+    slots: Vec<Slot>,
+    used: usize,
+    arena: Vec<u8>,
+    tallies: Vec<Tally>,
+    tally_ids: HashMap<Tally, u16, FastBuild>,
+    /// Bytes counted against the budget (see [`ColumnMemo::size`]).
     bytes: usize,
     lookups: u32,
     hits: u32,
@@ -166,11 +147,125 @@ struct ColumnMemo {
     resting: u32,
 }
 
+fn hash_of(value: &str) -> u64 {
+    let mut h = FastHasher::default();
+    h.write(value.as_bytes());
+    // 0 marks a free slot.
+    h.finish().max(1)
+}
+
 impl ColumnMemo {
+    fn size(&self) -> usize {
+        self.arena.len()
+            + self.slots.len() * std::mem::size_of::<Slot>()
+            + self.tallies.len() * 2 * std::mem::size_of::<Tally>()
+    }
+
     fn clear(&mut self, total: &AtomicUsize) {
         total.fetch_sub(self.bytes, Ordering::Relaxed);
-        self.bytes = 0;
-        self.entries = HashSet::default();
+        *self = ColumnMemo {
+            resting: self.resting,
+            lookups: self.lookups,
+            hits: self.hits,
+            ..ColumnMemo::default()
+        };
+    }
+
+    /// The slot holding `value`, or the free one where it would go; `None` in an empty table.
+    fn probe(&self, hash: u64, value: &str) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let s = &self.slots[i];
+            if s.new_value == NewValue::Free
+                || (s.hash == hash
+                    && s.key_len as usize == value.len()
+                    && self.key(s) == value.as_bytes())
+            {
+                return Some(i);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn key(&self, s: &Slot) -> &[u8] {
+        let at = s.at as usize;
+        &self.arena[at..at + s.key_len as usize]
+    }
+
+    fn new_value(&self, s: &Slot) -> &str {
+        let at = (s.at + s.key_len) as usize;
+        // Written from a `&str` in `insert`, whole.
+        std::str::from_utf8(&self.arena[at..at + s.new_len as usize]).unwrap_or_default()
+    }
+
+    /// Loads, without waiting for it, the slot `hash` starts at and, when that slot holds a
+    /// value of this hash, the value's first and last bytes: the lookup a few values later
+    /// then finds them in the cache.
+    fn touch(&self, hash: u64, text_too: bool) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let s = &self.slots[hash as usize & (self.slots.len() - 1)];
+        std::hint::black_box(s.hash);
+        if text_too && s.hash == hash {
+            let at = s.at as usize;
+            let end = at + s.key_len as usize;
+            if let (Some(first), Some(last)) = (self.arena.get(at), self.arena.get(end.max(1) - 1))
+            {
+                std::hint::black_box((*first, *last));
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        let mask = size - 1;
+        for s in old.into_iter().filter(|s| s.new_value != NewValue::Free) {
+            let mut i = s.hash as usize & mask;
+            while self.slots[i].new_value != NewValue::Free {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
+    }
+
+    /// Remembers `value`; `false` when the column cannot take one more tally.
+    fn insert(&mut self, hash: u64, value: &str, tally: Tally, state: NewValue, new: &str) -> bool {
+        let tally = match self.tally_ids.get(&tally) {
+            Some(&id) => id,
+            None if self.tallies.len() < TALLIES => {
+                let id = self.tallies.len() as u16;
+                self.tallies.push(tally);
+                self.tally_ids.insert(tally, id);
+                id
+            }
+            None => return false,
+        };
+        if (self.used + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let i = self.probe(hash, value).expect("the table has room");
+        let at = self.arena.len() as u32;
+        // A writer replacing an examiner's entry writes the value again: the arena only grows.
+        self.arena.extend_from_slice(value.as_bytes());
+        self.arena.extend_from_slice(new.as_bytes());
+        if self.slots[i].new_value == NewValue::Free {
+            self.used += 1;
+        }
+        self.slots[i] = Slot {
+            hash,
+            at,
+            key_len: value.len() as u32,
+            new_len: new.len() as u32,
+            tally,
+            new_value: state,
+        };
+        true
     }
 }
 
@@ -225,6 +320,10 @@ impl Memo {
             column,
             held: None,
             credit: 0,
+            ahead: [(0, 0, 0); RING],
+            ahead_len: 0,
+            ahead_next: 0,
+            last: (0, 0, 0),
         }
     }
 }
@@ -239,6 +338,13 @@ pub struct MemoPass<'m> {
     held: Option<MutexGuard<'m, ColumnMemo>>,
     /// Values of the column's rest this pass took: let by without the lock.
     credit: u32,
+    /// Values announced by [`look_ahead`](Self::look_ahead), oldest first from `ahead_next`:
+    /// address, length and hash, so their lookups need not hash them again.
+    ahead: [(usize, usize, u64); RING],
+    ahead_len: usize,
+    ahead_next: usize,
+    /// Address, length and hash of the value last looked up, for its `remember`.
+    last: (usize, usize, u64),
 }
 
 impl<'m> MemoPass<'m> {
@@ -253,6 +359,56 @@ impl<'m> MemoPass<'m> {
         self.held.as_deref_mut()
     }
 
+    /// Announces the values this pass will be asked about, in order and up to [`AHEAD`] ahead
+    /// of the lookups (the first `AHEAD` before the first lookup, then one more before each),
+    /// so that the table's memory for a value is fetched while the values before it are done:
+    /// a column of many distinct values (names, comments) otherwise waits on main memory at
+    /// every lookup. Optional: values not announced are hashed at their lookup.
+    pub fn look_ahead(&mut self, value: &str) {
+        if self.credit > 0 || value.len() > LONGEST {
+            return;
+        }
+        let hash = hash_of(value);
+        let slot = (self.ahead_next + self.ahead_len) % RING;
+        if self.ahead_len == RING {
+            self.ahead_next = (self.ahead_next + 1) % RING;
+        } else {
+            self.ahead_len += 1;
+        }
+        self.ahead[slot] = (value.as_ptr() as usize, value.len(), hash);
+        // Halfway: that value's slot was touched a few values ago and is in the cache now.
+        let halfway = (self.ahead_next + self.ahead_len / 2) % RING;
+        let halfway_hash = self.ahead[halfway].2;
+        let half = self.ahead_len > 1;
+        if let Some(col) = self.column()
+            && col.resting == 0
+        {
+            col.touch(hash, false);
+            if half {
+                col.touch(halfway_hash, true);
+            }
+        }
+    }
+
+    /// The hash of `value`: from [`look_ahead`](Self::look_ahead) when it announced it. A
+    /// stale or mistaken hash costs a miss, never a wrong answer: a lookup compares the value.
+    fn hash(&mut self, value: &str) -> u64 {
+        let id = (value.as_ptr() as usize, value.len());
+        let mut found = None;
+        while self.ahead_len > 0 {
+            let (ptr, len, hash) = self.ahead[self.ahead_next];
+            self.ahead_next = (self.ahead_next + 1) % RING;
+            self.ahead_len -= 1;
+            if (ptr, len) == id {
+                found = Some(hash);
+                break;
+            }
+        }
+        let hash = found.unwrap_or_else(|| hash_of(value));
+        self.last = (id.0, id.1, hash);
+        hash
+    }
+
     /// Looks `value` up; with `out`, a known changed value is appended to it (a value only
     /// examined before is unknown to a writer). After `Unknown { remember: true }` the lock is
     /// let go: the caller computes the value, then [`remember`](Self::remember)s it.
@@ -265,6 +421,7 @@ impl<'m> MemoPass<'m> {
             self.credit -= 1;
             return PASS_BY;
         }
+        let hash = self.hash(value);
         let total = &self.memo.bytes;
         let Some(col) = self.column() else {
             return PASS_BY;
@@ -277,14 +434,18 @@ impl<'m> MemoPass<'m> {
             return PASS_BY;
         }
         col.lookups += 1;
-        let known = col.entries.get(value).and_then(|r| {
-            let tally = r.tally;
-            match (r.new_value, out) {
+        let slot = col
+            .probe(hash, value)
+            .map(|i| col.slots[i])
+            .filter(|s| s.new_value != NewValue::Free);
+        let known = slot.and_then(|s| {
+            let tally = col.tallies[usize::from(s.tally)];
+            match (s.new_value, out) {
                 (_, None) => Some((tally, tally.changed)),
-                (NewValue::Unknown, Some(_)) => None,
+                (NewValue::Free | NewValue::Unknown, Some(_)) => None,
                 (NewValue::Unchanged, Some(_)) => Some((tally, false)),
                 (NewValue::Changed, Some(out)) => {
-                    out.push_str(r.new_value());
+                    out.push_str(col.new_value(&s));
                     Some((tally, true))
                 }
             }
@@ -320,36 +481,32 @@ impl<'m> MemoPass<'m> {
             Some(None) => (NewValue::Unchanged, ""),
             Some(Some(new)) => (NewValue::Changed, new),
         };
-        let mut text = String::with_capacity(value.len() + new.len());
-        text.push_str(value);
-        text.push_str(new);
-        let remembered = Remembered {
-            text: text.into_boxed_str(),
-            key_len: value.len() as u32,
-            new_value: state,
-            tally,
+        let hash = match self.last {
+            (ptr, len, hash) if (ptr, len) == (value.as_ptr() as usize, value.len()) => hash,
+            _ => hash_of(value),
         };
-        let size = remembered.size();
         let total = &self.memo.bytes;
         let Some(col) = self.column() else {
             return;
         };
-        if total.load(Ordering::Relaxed) + size > MEMO_BYTES {
+        // What the entry may add: its text, a doubled table, a tally.
+        let most = value.len()
+            + new.len()
+            + (col.slots.len().max(64)) * std::mem::size_of::<Slot>()
+            + 2 * std::mem::size_of::<Tally>();
+        if total.load(Ordering::Relaxed) + most > MEMO_BYTES || col.tallies.len() == TALLIES {
             // Start afresh: what the next rows repeat is most likely what they are about to
             // see again, not what filled the memo. Other columns keep theirs; if they hold
             // the budget, this value is not remembered.
             col.clear(total);
-            if total.load(Ordering::Relaxed) + size > MEMO_BYTES {
+            if total.load(Ordering::Relaxed) + most > MEMO_BYTES {
                 return;
             }
         }
-        if let Some(old) = col.entries.replace(remembered) {
-            // A writer replacing an examiner's entry.
-            col.bytes -= old.size();
-            total.fetch_sub(old.size(), Ordering::Relaxed);
-        }
-        col.bytes += size;
-        total.fetch_add(size, Ordering::Relaxed);
+        col.insert(hash, value, tally, state, new);
+        let size = col.size();
+        total.fetch_add(size - col.bytes, Ordering::Relaxed);
+        col.bytes = size;
     }
 }
 
@@ -437,9 +594,15 @@ mod tests {
             Recall::Known { changed: true, .. }
         ));
         assert_eq!(out, "[EMAIL]");
+        // Both entries' text (the arena only grows), the table and one tally.
+        drop(pass);
+        let held = memo.columns[0].0.lock().unwrap().size();
+        assert_eq!(memo.bytes.load(Ordering::Relaxed), held);
         assert_eq!(
-            memo.bytes.load(Ordering::Relaxed),
-            "a@b.kz[EMAIL]".len() + ENTRY_OVERHEAD
+            held,
+            "a@b.kza@b.kz[EMAIL]".len()
+                + 64 * std::mem::size_of::<Slot>()
+                + 2 * std::mem::size_of::<Tally>()
         );
     }
 
@@ -482,19 +645,69 @@ mod tests {
         let long = "я".repeat(LONGEST / 2 - 8);
         let mut pass = memo.pass(0);
         let mut i = 0;
-        while memo.bytes.load(Ordering::Relaxed) + LONGEST + ENTRY_OVERHEAD <= MEMO_BYTES {
+        let mut last = 0;
+        loop {
             pass.remember(&format!("{i}{long}"), t, Some(None));
+            let now = memo.bytes.load(Ordering::Relaxed);
+            if now < last {
+                break;
+            }
+            last = now;
             i += 1;
         }
+        // The column started afresh with the value that did not fit.
+        assert!(last > MEMO_BYTES / 2, "{last}");
+        assert!(memo.bytes.load(Ordering::Relaxed) < 4 * LONGEST);
         assert!(matches!(
-            pass.recall(&format!("0{long}"), None),
+            pass.recall(&format!("{i}{long}"), None),
             Recall::Known { .. }
         ));
-        pass.remember(&format!("{i}{long}"), t, Some(None));
-        assert!(memo.bytes.load(Ordering::Relaxed) < LONGEST * 2);
         assert!(matches!(
             pass.recall(&format!("0{long}"), None),
             Recall::Unknown { .. }
         ));
+        // Another column has room again.
+        let mut other = memo.pass(1);
+        other.remember("x", t, Some(None));
+        assert!(matches!(other.recall("x", None), Recall::Known { .. }));
+    }
+
+    #[test]
+    fn announced_values_are_looked_up_alike() {
+        let memo = Memo::new(1);
+        let values: Vec<String> = (0..100).map(|i| format!("v{}", i % 7)).collect();
+        let run = |announce: bool| {
+            let mut pass = memo.pass(0);
+            let mut known = Vec::new();
+            if announce {
+                for v in values.iter().take(AHEAD) {
+                    pass.look_ahead(v);
+                }
+            }
+            for (k, v) in values.iter().enumerate() {
+                if announce && let Some(a) = values.get(k + AHEAD) {
+                    pass.look_ahead(a);
+                }
+                match pass.recall(v, None) {
+                    Recall::Known { .. } => known.push(k),
+                    Recall::Unknown { remember } => {
+                        if remember {
+                            pass.remember(v, Tally::default(), Some(None));
+                        }
+                    }
+                }
+            }
+            known
+        };
+        let plain = run(false);
+        assert_eq!(plain.len(), 93);
+        assert_eq!(run(true), (0..100).collect::<Vec<_>>());
+        // Announcing values out of order, or never looking them up, changes no answer.
+        let mut pass = memo.pass(0);
+        pass.look_ahead("v3");
+        pass.look_ahead("zzz");
+        assert!(matches!(pass.recall("v1", None), Recall::Known { .. }));
+        assert!(matches!(pass.recall("v3", None), Recall::Known { .. }));
+        assert!(matches!(pass.recall("zzz", None), Recall::Unknown { .. }));
     }
 }

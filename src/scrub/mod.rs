@@ -430,6 +430,10 @@ impl<'a> Scrubber<'a> {
     }
 }
 
+/// How far ahead of its scrubbing an adapter announces values (see
+/// [`ColumnPass::look_ahead`]).
+pub const LOOK_AHEAD: usize = memo::AHEAD;
+
 /// One worker's pass over values of one column, in record order: the scrubber's memo of the
 /// column is looked up without taking its lock for every value (see `memo::MemoPass`). Values
 /// of other columns need passes of their own.
@@ -440,6 +444,13 @@ pub struct ColumnPass<'s, 'a> {
 }
 
 impl ColumnPass<'_, '_> {
+    /// Announces a value this pass will scrub [`LOOK_AHEAD`] values from now (the first
+    /// `LOOK_AHEAD` before the first): its memo lookup then finds its memory in the cache.
+    /// Optional, and changes no result.
+    pub fn look_ahead(&mut self, value: &str) {
+        self.memo.look_ahead(value);
+    }
+
     /// Scrubs one value of record `record` (1-based). Returns the new value, or `None` when
     /// the value is to be written unchanged (or the column is dropped).
     pub fn scrub(
