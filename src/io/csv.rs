@@ -760,9 +760,15 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
     let writing = std::thread::scope(|scope| -> Result<()> {
         let writer = scope.spawn(move || -> Result<AtomicOutput> {
+            let mut unsynced = 0;
             for chunks in full_rx {
                 for bytes in chunks {
                     out.writer().write_all(&bytes).with_context(write_err)?;
+                    unsynced += bytes.len();
+                }
+                if unsynced >= super::SYNC_BYTES {
+                    out.sync_so_far().with_context(write_err)?;
+                    unsynced = 0;
                 }
             }
             Ok(out)

@@ -30,6 +30,9 @@ use crate::detect::DetectorSet;
 use crate::policy::Policy;
 use crate::pseudonym::Pseudonymiser;
 
+/// Output bytes a writer lets pile up before [`AtomicOutput::sync_so_far`].
+const SYNC_BYTES: usize = 32 << 20;
+
 /// Everything a format adapter needs to process a file, resolved and validated beforehand.
 pub struct Pipeline<'a> {
     pub classifier: &'a Classifier,
@@ -171,11 +174,18 @@ pub struct AtomicOutput {
 /// A writer that must be finished (compression trailers) before the file is complete.
 pub trait FinishWrite: Write + Send {
     fn finish(self: Box<Self>) -> io::Result<File>;
+
+    /// The file as written so far, for [`AtomicOutput::sync_so_far`].
+    fn file(&mut self) -> &mut BufWriter<File>;
 }
 
 impl FinishWrite for BufWriter<File> {
     fn finish(self: Box<Self>) -> io::Result<File> {
         self.into_inner().map_err(|e| e.into_error())
+    }
+
+    fn file(&mut self) -> &mut BufWriter<File> {
+        self
     }
 }
 
@@ -183,11 +193,19 @@ impl FinishWrite for flate2::write::GzEncoder<BufWriter<File>> {
     fn finish(self: Box<Self>) -> io::Result<File> {
         (*self).finish()?.into_inner().map_err(|e| e.into_error())
     }
+
+    fn file(&mut self) -> &mut BufWriter<File> {
+        self.get_mut()
+    }
 }
 
 impl FinishWrite for zstd::stream::write::Encoder<'static, BufWriter<File>> {
     fn finish(self: Box<Self>) -> io::Result<File> {
         (*self).finish()?.into_inner().map_err(|e| e.into_error())
+    }
+
+    fn file(&mut self) -> &mut BufWriter<File> {
+        self.get_mut()
     }
 }
 
@@ -235,6 +253,16 @@ impl AtomicOutput {
     /// [`commit_with`](Self::commit_with).
     pub fn take_writer(&mut self) -> Box<dyn FinishWrite> {
         self.writer.take().expect("writer taken once")
+    }
+
+    /// Puts what was written so far on the disk (a compressor's pending output stays
+    /// pending: its stream is not changed). A writer calls it now and then on a long output,
+    /// on a thread of its own, so the sync before the rename waits only for the last part
+    /// while the workers are busy with the rest.
+    pub fn sync_so_far(&mut self) -> io::Result<()> {
+        let file = self.writer.as_mut().expect("writer not taken").file();
+        file.flush()?;
+        file.get_ref().sync_data()
     }
 
     /// Finishes the stream, syncs it and renames it onto the target.

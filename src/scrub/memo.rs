@@ -136,7 +136,8 @@ struct Slot {
 struct ColumnMemo {
     slots: Vec<Slot>,
     used: usize,
-    arena: Vec<u8>,
+    /// Values and new values end to end (a `String`, so a new value is a `&str` as it is).
+    arena: String,
     tallies: Vec<Tally>,
     tally_ids: HashMap<Tally, u16, FastBuild>,
     /// Bytes counted against the budget (see [`ColumnMemo::size`]).
@@ -193,13 +194,12 @@ impl ColumnMemo {
 
     fn key(&self, s: &Slot) -> &[u8] {
         let at = s.at as usize;
-        &self.arena[at..at + s.key_len as usize]
+        &self.arena.as_bytes()[at..at + s.key_len as usize]
     }
 
     fn new_value(&self, s: &Slot) -> &str {
         let at = (s.at + s.key_len) as usize;
-        // Written from a `&str` in `insert`, whole.
-        std::str::from_utf8(&self.arena[at..at + s.new_len as usize]).unwrap_or_default()
+        &self.arena[at..at + s.new_len as usize]
     }
 
     /// Loads, without waiting for it, the slot `hash` starts at and, when that slot holds a
@@ -214,8 +214,8 @@ impl ColumnMemo {
         if text_too && s.hash == hash {
             let at = s.at as usize;
             let end = at + s.key_len as usize;
-            if let (Some(first), Some(last)) = (self.arena.get(at), self.arena.get(end.max(1) - 1))
-            {
+            let bytes = self.arena.as_bytes();
+            if let (Some(first), Some(last)) = (bytes.get(at), bytes.get(end.max(1) - 1)) {
                 std::hint::black_box((*first, *last));
             }
         }
@@ -252,8 +252,8 @@ impl ColumnMemo {
         let i = self.probe(hash, value).expect("the table has room");
         let at = self.arena.len() as u32;
         // A writer replacing an examiner's entry writes the value again: the arena only grows.
-        self.arena.extend_from_slice(value.as_bytes());
-        self.arena.extend_from_slice(new.as_bytes());
+        self.arena.push_str(value);
+        self.arena.push_str(new);
         if self.slots[i].new_value == NewValue::Free {
             self.used += 1;
         }
