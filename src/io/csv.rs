@@ -956,12 +956,9 @@ fn process_batch(
                         });
                     }
                     let mut pass = scrubber.pass(col);
-                    for value in values.iter().take(scrub::LOOK_AHEAD) {
-                        pass.look_ahead(value);
-                    }
                     for (k, value) in values.iter().enumerate() {
-                        if let Some(ahead) = values.get(k + scrub::LOOK_AHEAD) {
-                            pass.look_ahead(ahead);
+                        if k % scrub::LOOK_AHEAD == 0 {
+                            pass.look_ahead(values[k..].iter().map(|v| v.as_ref()));
                         }
                         if writing {
                             new_value.clear();

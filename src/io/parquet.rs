@@ -1021,12 +1021,10 @@ fn scrub_array(
         let mut changes = Changes::default();
         let values: Vec<Option<&str>> = values.collect();
         let mut pass = scrubber.pass(column.index);
-        for v in values.iter().take(scrub::LOOK_AHEAD).flatten() {
-            pass.look_ahead(v);
-        }
         for (k, &v) in values.iter().enumerate() {
-            if let Some(Some(ahead)) = values.get(k + scrub::LOOK_AHEAD) {
-                pass.look_ahead(ahead);
+            if k % scrub::LOOK_AHEAD == 0 {
+                let group = &values[k..(k + scrub::LOOK_AHEAD).min(values.len())];
+                pass.look_ahead(group.iter().flatten().copied());
             }
             let Some(v) = v else {
                 counts.values += 1;

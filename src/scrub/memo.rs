@@ -96,10 +96,8 @@ const RARE_HITS: u32 = 16;
 const REST: u32 = 32 * WINDOW;
 /// Values of a rest a pass takes at once, so that it need not take the lock for each.
 const REST_CREDIT: u32 = 256;
-/// How many values ahead a pass touches the table (see [`MemoPass::look_ahead`]).
-pub const AHEAD: usize = 8;
-/// Announced values a pass keeps: a full look-ahead and room for the next.
-const RING: usize = 2 * AHEAD;
+/// How many values a pass is told of at once (see [`MemoPass::look_ahead`]).
+pub const AHEAD: usize = 16;
 /// Distinct tallies a column may hold: slots name theirs by a 16-bit index.
 const TALLIES: usize = 1 << 16;
 
@@ -202,21 +200,27 @@ impl ColumnMemo {
         &self.arena[at..at + s.new_len as usize]
     }
 
-    /// Loads, without waiting for it, the slot `hash` starts at and, when that slot holds a
-    /// value of this hash, the value's first and last bytes: the lookup a few values later
-    /// then finds them in the cache.
-    fn touch(&self, hash: u64, text_too: bool) {
+    /// Loads the slots the hashes start at, then the first and last bytes of the values they
+    /// hold: the loads of a group are independent, so their trips to main memory overlap, and
+    /// the lookups that follow find what they need in the cache. A hint only; it changes
+    /// nothing.
+    fn touch(&self, hashes: impl Iterator<Item = u64> + Clone) {
         if self.slots.is_empty() {
             return;
         }
-        let s = &self.slots[hash as usize & (self.slots.len() - 1)];
-        std::hint::black_box(s.hash);
-        if text_too && s.hash == hash {
-            let at = s.at as usize;
-            let end = at + s.key_len as usize;
-            let bytes = self.arena.as_bytes();
-            if let (Some(first), Some(last)) = (bytes.get(at), bytes.get(end.max(1) - 1)) {
-                std::hint::black_box((*first, *last));
+        let mask = self.slots.len() - 1;
+        for hash in hashes.clone() {
+            std::hint::black_box(self.slots[hash as usize & mask].at);
+        }
+        let bytes = self.arena.as_bytes();
+        for hash in hashes {
+            let s = &self.slots[hash as usize & mask];
+            if s.hash == hash {
+                let at = s.at as usize;
+                let end = at + s.key_len as usize;
+                if let (Some(first), Some(last)) = (bytes.get(at), bytes.get(end.max(1) - 1)) {
+                    std::hint::black_box((*first, *last));
+                }
             }
         }
     }
@@ -320,7 +324,7 @@ impl Memo {
             column,
             held: None,
             credit: 0,
-            ahead: [(0, 0, 0); RING],
+            ahead: [(0, 0, 0); AHEAD],
             ahead_len: 0,
             ahead_next: 0,
             last: (0, 0, 0),
@@ -338,9 +342,9 @@ pub struct MemoPass<'m> {
     held: Option<MutexGuard<'m, ColumnMemo>>,
     /// Values of the column's rest this pass took: let by without the lock.
     credit: u32,
-    /// Values announced by [`look_ahead`](Self::look_ahead), oldest first from `ahead_next`:
-    /// address, length and hash, so their lookups need not hash them again.
-    ahead: [(usize, usize, u64); RING],
+    /// Values announced by [`look_ahead`](Self::look_ahead) and not yet looked up, from
+    /// `ahead_next`: address, length and hash, so their lookups need not hash them again.
+    ahead: [(usize, usize, u64); AHEAD],
     ahead_len: usize,
     ahead_next: usize,
     /// Address, length and hash of the value last looked up, for its `remember`.
@@ -359,34 +363,27 @@ impl<'m> MemoPass<'m> {
         self.held.as_deref_mut()
     }
 
-    /// Announces the values this pass will be asked about, in order and up to [`AHEAD`] ahead
-    /// of the lookups (the first `AHEAD` before the first lookup, then one more before each),
-    /// so that the table's memory for a value is fetched while the values before it are done:
-    /// a column of many distinct values (names, comments) otherwise waits on main memory at
-    /// every lookup. Optional: values not announced are hashed at their lookup.
-    pub fn look_ahead(&mut self, value: &str) {
-        if self.credit > 0 || value.len() > LONGEST {
+    /// Announces the next values this pass will be asked about, in order (at most
+    /// [`AHEAD`]; the rest are ignored), so that the table's memory for all of them is fetched
+    /// at once: a column of many distinct values (names, comments) otherwise waits on main
+    /// memory at every lookup, one value after the other. Optional: values not announced are
+    /// hashed at their lookup.
+    pub fn look_ahead<'v>(&mut self, values: impl Iterator<Item = &'v str>) {
+        self.ahead_len = 0;
+        self.ahead_next = 0;
+        if self.credit > 0 {
             return;
         }
-        let hash = hash_of(value);
-        let slot = (self.ahead_next + self.ahead_len) % RING;
-        if self.ahead_len == RING {
-            self.ahead_next = (self.ahead_next + 1) % RING;
-        } else {
+        for value in values.take(AHEAD) {
+            self.ahead[self.ahead_len] = (value.as_ptr() as usize, value.len(), hash_of(value));
             self.ahead_len += 1;
         }
-        self.ahead[slot] = (value.as_ptr() as usize, value.len(), hash);
-        // Halfway: that value's slot was touched a few values ago and is in the cache now.
-        let halfway = (self.ahead_next + self.ahead_len / 2) % RING;
-        let halfway_hash = self.ahead[halfway].2;
-        let half = self.ahead_len > 1;
+        let ahead = self.ahead;
+        let n = self.ahead_len;
         if let Some(col) = self.column()
             && col.resting == 0
         {
-            col.touch(hash, false);
-            if half {
-                col.touch(halfway_hash, true);
-            }
+            col.touch(ahead[..n].iter().map(|a| a.2));
         }
     }
 
@@ -397,7 +394,7 @@ impl<'m> MemoPass<'m> {
         let mut found = None;
         while self.ahead_len > 0 {
             let (ptr, len, hash) = self.ahead[self.ahead_next];
-            self.ahead_next = (self.ahead_next + 1) % RING;
+            self.ahead_next += 1;
             self.ahead_len -= 1;
             if (ptr, len) == id {
                 found = Some(hash);
@@ -679,14 +676,9 @@ mod tests {
         let run = |announce: bool| {
             let mut pass = memo.pass(0);
             let mut known = Vec::new();
-            if announce {
-                for v in values.iter().take(AHEAD) {
-                    pass.look_ahead(v);
-                }
-            }
             for (k, v) in values.iter().enumerate() {
-                if announce && let Some(a) = values.get(k + AHEAD) {
-                    pass.look_ahead(a);
+                if announce && k % AHEAD == 0 {
+                    pass.look_ahead(values[k..].iter().map(String::as_str));
                 }
                 match pass.recall(v, None) {
                     Recall::Known { .. } => known.push(k),
@@ -704,8 +696,7 @@ mod tests {
         assert_eq!(run(true), (0..100).collect::<Vec<_>>());
         // Announcing values out of order, or never looking them up, changes no answer.
         let mut pass = memo.pass(0);
-        pass.look_ahead("v3");
-        pass.look_ahead("zzz");
+        pass.look_ahead(["v3", "zzz", "v1"].into_iter());
         assert!(matches!(pass.recall("v1", None), Recall::Known { .. }));
         assert!(matches!(pass.recall("v3", None), Recall::Known { .. }));
         assert!(matches!(pass.recall("zzz", None), Recall::Unknown { .. }));

@@ -430,8 +430,7 @@ impl<'a> Scrubber<'a> {
     }
 }
 
-/// How far ahead of its scrubbing an adapter announces values (see
-/// [`ColumnPass::look_ahead`]).
+/// How many values an adapter announces at once (see [`ColumnPass::look_ahead`]).
 pub const LOOK_AHEAD: usize = memo::AHEAD;
 
 /// One worker's pass over values of one column, in record order: the scrubber's memo of the
@@ -444,11 +443,11 @@ pub struct ColumnPass<'s, 'a> {
 }
 
 impl ColumnPass<'_, '_> {
-    /// Announces a value this pass will scrub [`LOOK_AHEAD`] values from now (the first
-    /// `LOOK_AHEAD` before the first): its memo lookup then finds its memory in the cache.
-    /// Optional, and changes no result.
-    pub fn look_ahead(&mut self, value: &str) {
-        self.memo.look_ahead(value);
+    /// Announces the next values this pass will scrub, in order (at most [`LOOK_AHEAD`]): their
+    /// memo lookups then find the memo's memory for them in the cache. Optional, and changes
+    /// no result.
+    pub fn look_ahead<'v>(&mut self, values: impl Iterator<Item = &'v str>) {
+        self.memo.look_ahead(values);
     }
 
     /// Scrubs one value of record `record` (1-based). Returns the new value, or `None` when
