@@ -53,8 +53,10 @@ const BATCH_BYTES: usize = 32 << 20;
 /// Bytes of one record at most: a longer one (most often an unclosed quote swallowing the rest
 /// of the file) is an error rather than a file read whole into memory.
 const MAX_RECORD_BYTES: usize = BATCH_BYTES;
-/// Records handed to one worker at a time.
-const RECORDS_PER_TASK: usize = 256;
+/// Records handed to one worker at a time: enough that a column's pass over them (its memo
+/// lock, its look-ahead) is worth setting up, few enough that a batch splits into a dozen tasks
+/// or more for the workers to share.
+const RECORDS_PER_TASK: usize = 1024;
 /// Records of the first batch, whatever the batch size: columns are classified from it, so
 /// the classification (and the output) does not depend on `--batch-records`.
 const CLASSIFY_RECORDS: usize = 16_384;
