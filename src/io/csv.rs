@@ -23,8 +23,10 @@
 //!
 //! Processing. Records are read and split in batches of [`Pipeline::batch_records`] (and at
 //! most 32 MiB) on a thread of their own, one batch ahead; each batch is split into chunks
-//! scrubbed in parallel (rayon, ordered) and written in input order, so the output is the same whatever the number of threads and memory is bounded by
-//! the batch, not the file. Columns are classified once, from the header and a first batch of
+//! scrubbed in parallel (rayon, ordered), a chunk column by column (one pass of the scrubber
+//! per column, see `scrub::ColumnPass`), and written in input order by a thread of its own, so
+//! the output is the same whatever the number of threads and memory is bounded by the batch,
+//! not the file. Columns are classified once, from the header and a first batch of
 //! a fixed size (`CLASSIFY_RECORDS`, at most 32 MiB), so the classification, and the output,
 //! do not depend on the batch size either.
 //!
