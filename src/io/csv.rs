@@ -948,14 +948,22 @@ fn process_batch(
                             Some(text) => unquote_text(&text[f.start - lo..f.end - lo]),
                             None => {
                                 let unquoted = unquote(&view.buf[f.start..f.end]);
-                                let value = view.encoding.decode(&unquoted);
+                                // A value without doubled quotes decodes from the batch itself.
+                                let value = match &unquoted {
+                                    Cow::Borrowed(raw) => view.encoding.decode(raw),
+                                    Cow::Owned(raw) => {
+                                        Cow::Owned(view.encoding.decode(raw).into_owned())
+                                    }
+                                };
                                 // UTF-8 is decoded in place unless it is invalid (then lossily).
-                                if matches!(value, Cow::Owned(_))
-                                    && view.encoding != TextEncoding::Windows1251
-                                {
+                                let lossy = match &unquoted {
+                                    Cow::Borrowed(raw) => value.as_bytes() != *raw,
+                                    Cow::Owned(raw) => value.as_bytes() != raw.as_slice(),
+                                };
+                                if lossy && view.encoding != TextEncoding::Windows1251 {
                                     col_counts.undecodable += 1;
                                 }
-                                Cow::Owned(value.into_owned())
+                                value
                             }
                         });
                     }

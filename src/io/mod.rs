@@ -30,7 +30,7 @@ use crate::detect::DetectorSet;
 use crate::policy::Policy;
 use crate::pseudonym::Pseudonymiser;
 
-/// Output bytes a writer lets pile up before [`AtomicOutput::sync_so_far`].
+/// Bytes a writer lets pile up (before any compression) before [`AtomicOutput::sync_so_far`].
 const SYNC_BYTES: usize = 32 << 20;
 
 /// Everything a format adapter needs to process a file, resolved and validated beforehand.

@@ -8,7 +8,7 @@
 //! instead of the detectors, a normaliser and a keyed hash. It changes no output and no count:
 //! a remembered value is counted again, with its own record number. It is shared by the
 //! workers of one scrubber, one lock per column, so with more threads a value is still searched
-//! once. A worker goes through a column's values of a chunk of records in one [`MemoPass`],
+//! about once (two workers may miss it at the same moment). A worker goes through a column's values of a chunk of records in one [`MemoPass`],
 //! which holds the lock over a run of repeats instead of taking it for each value.
 //!
 //! Columns whose values do not repeat (one IIN per row of a students list) would pay for the
@@ -84,7 +84,8 @@ impl Tally {
 }
 
 /// Bytes the memo may spend: values, new values, table slots and tallies, all columns
-/// together.
+/// together. Each insert checks what it may add first; only workers growing different columns
+/// at the same moment can pass it, by one allocation each.
 const MEMO_BYTES: usize = 64 << 20;
 /// Longer values are not remembered: they rarely repeat.
 pub const LONGEST: usize = 2048;
@@ -149,8 +150,7 @@ struct ColumnMemo {
 fn hash_of(value: &str) -> u64 {
     let mut h = FastHasher::default();
     h.write(value.as_bytes());
-    // 0 marks a free slot.
-    h.finish().max(1)
+    h.finish()
 }
 
 impl ColumnMemo {
@@ -258,23 +258,34 @@ impl ColumnMemo {
     }
 
     /// Remembers `value`; `false` when the column cannot take one more tally.
-    fn insert(&mut self, hash: u64, value: &str, tally: Tally, state: NewValue, new: &str) -> bool {
-        let tally = match self.tally_ids.get(&tally) {
-            Some(&id) => id,
-            None if self.tallies.len() < TALLIES => {
-                let id = self.tallies.len() as u16;
-                self.tallies.push(tally);
-                self.tally_ids.insert(tally, id);
-                id
-            }
-            None => return false,
-        };
+    /// Remembers `value` (the caller has checked the budget and that a tally fits). An entry
+    /// a writer made is not replaced by an examiner's, which knows less.
+    fn insert(&mut self, hash: u64, value: &str, tally: Tally, state: NewValue, new: &str) {
         if (self.used + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let i = self.probe(hash, value).expect("the table has room");
+        if state == NewValue::Unknown
+            && matches!(
+                self.slots[i].new_value,
+                NewValue::Unchanged | NewValue::Changed
+            )
+        {
+            return;
+        }
+        let tally = match self.tally_ids.get(&tally) {
+            Some(&id) => id,
+            None => {
+                let id = u16::try_from(self.tallies.len()).expect("checked by remember");
+                self.tallies.push(tally);
+                self.tally_ids.insert(tally, id);
+                id
+            }
+        };
         let at = self.arena.len() as u32;
-        // A writer replacing an examiner's entry writes the value again: the arena only grows.
+        // One reservation, the one `growth` foresaw. A writer replacing an examiner's entry
+        // writes the value again: the arena only grows.
+        self.arena.reserve(value.len() + new.len());
         self.arena.push_str(value);
         self.arena.push_str(new);
         if self.slots[i].new_value == NewValue::Free {
@@ -288,7 +299,6 @@ impl ColumnMemo {
             tally,
             new_value: state,
         };
-        true
     }
 }
 
@@ -431,10 +441,13 @@ impl<'m> MemoPass<'m> {
     pub fn recall(&mut self, value: &str, out: Option<&mut String>) -> Recall {
         const PASS_BY: Recall = Recall::Unknown { remember: false };
         if value.len() > LONGEST {
+            // The caller computes the value: not while holding the lock.
+            self.held = None;
             return PASS_BY;
         }
         if self.credit > 0 {
             self.credit -= 1;
+            self.held = None;
             return PASS_BY;
         }
         let hash = self.hash(value);
@@ -505,17 +518,21 @@ impl<'m> MemoPass<'m> {
         let Some(col) = self.column() else {
             return;
         };
+        if col.resting > 0 {
+            // Another worker found the column not worth it meanwhile.
+            return;
+        }
         let text = value.len() + new.len();
-        let fits =
-            |col: &ColumnMemo| total.load(Ordering::Relaxed) + col.growth(text) <= MEMO_BYTES;
+        let others = |col: &ColumnMemo| total.load(Ordering::Relaxed) - col.bytes;
+        let fits = |col: &ColumnMemo| others(col) + col.growth(text) <= MEMO_BYTES;
         if !fits(col) || col.tallies.len() == TALLIES {
             // Start afresh: what the next rows repeat is most likely what they are about to
-            // see again, not what filled the memo. Other columns keep theirs; if they hold
-            // the budget, this value is not remembered.
-            col.clear(total);
-            if !fits(col) {
+            // see again, not what filled the memo. When other columns hold the budget, that
+            // would not make room: this value is not remembered and the column keeps the rest.
+            if others(col) + ColumnMemo::default().growth(text) > MEMO_BYTES {
                 return;
             }
+            col.clear(total);
         }
         col.insert(hash, value, tally, state, new);
         let size = col.size();
@@ -624,7 +641,7 @@ mod tests {
         let t = Tally::default();
         let n = 3 * (WINDOW + REST);
         let mut tried = 0;
-        // Passes of 100 values, as a worker takes a chunk's, shorter than a credit.
+        // Passes of 100 values, shorter than a credit: what is left of it is given back.
         for chunk in 0..n / 100 {
             let mut pass = memo.pass(0);
             for i in chunk * 100..(chunk + 1) * 100 {

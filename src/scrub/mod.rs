@@ -435,7 +435,9 @@ pub const LOOK_AHEAD: usize = memo::AHEAD;
 
 /// One worker's pass over values of one column, in record order: the scrubber's memo of the
 /// column is looked up without taking its lock for every value (see `memo::MemoPass`). Values
-/// of other columns need passes of their own.
+/// of other columns need passes of their own. A pass may hold its column's lock between calls,
+/// so a thread keeps one pass alive at a time and calls nothing that could start another
+/// (`Scrubber::scrub`, a rayon call) while it does.
 pub struct ColumnPass<'s, 'a> {
     scrubber: &'s Scrubber<'a>,
     column: usize,
@@ -742,7 +744,7 @@ mod tests {
             let out = s.scrub(0, text, 1, &mut Scratch::default(), &mut counts);
             (out, counts.values, counts.with_findings)
         };
-        // Without a phone detector the text is clean, and remembered as such on this thread.
+        // Without a phone detector the text is clean, and remembered as such in this scrubber's memo.
         let emails_only = DetectorSet::with_kinds(&[Kind::Email]);
         let blind = Scrubber::new(text_plan(), &emails_only, Some(&ps)).unwrap();
         assert_eq!(scrub(&blind), (None, 1, 0));
@@ -751,7 +753,7 @@ mod tests {
             (None, 1, 0),
             "a remembered value counts as a value"
         );
-        // Another scrubber on the same thread does not trust that memo.
+        // Another scrubber has a memo of its own.
         let all = DetectorSet::builtin();
         let seeing = Scrubber::new(text_plan(), &all, Some(&ps)).unwrap();
         let (out, _, found) = scrub(&seeing);
