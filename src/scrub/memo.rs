@@ -89,8 +89,9 @@ impl Tally {
 const MEMO_BYTES: usize = 64 << 20;
 /// Longer values are not remembered: they rarely repeat.
 pub const LONGEST: usize = 2048;
-/// Lookups per window over which a column's hit rate is judged.
-const WINDOW: u32 = 4096;
+/// Lookups per window over which a column's hit rate is judged: long enough for a Parquet
+/// dictionary of thousands of distinct values, all misses, not to send its column to rest.
+const WINDOW: u32 = 16_384;
 /// A column hitting in fewer than one lookup in this many, over a window, rests.
 const RARE_HITS: u32 = 16;
 /// Values a resting column lets by before it tries the memo again.
