@@ -873,6 +873,7 @@ fn process_batch(
 ) -> Result<FileCounts> {
     let writing = out.is_some();
     let columns = open.headers.len();
+    let drops = (0..columns).any(|i| scrubber.drops(i));
     let view = View {
         buf: &batch.bytes,
         encoding: open.encoding,
@@ -916,12 +917,11 @@ fn process_batch(
                 counts.records = chunk.len() as u64;
                 // Column by column: one column's memo and detectors stay warm over the chunk,
                 // and its memo is locked once for a run of repeats (`Scrubber::pass`). The new
-                // values go end to end into `new_bytes`; `changed[k * columns + col]` holds
-                // their spans (`None`: written as read).
+                // values go end to end into `new_bytes`; `changed` holds (record in the chunk,
+                // column, span there) for each, as many as there are changes, not fields.
                 let mut new_bytes: Vec<u8> = Vec::new();
                 let mut new_value = String::new();
-                let mut changed: Vec<Option<Range<usize>>> =
-                    vec![None; if writing { chunk.len() * columns } else { 0 }];
+                let mut changed: Vec<NewValue> = Vec::new();
                 let mut values: Vec<Cow<str>> = Vec::with_capacity(chunk.len());
                 // Workers start on different columns, so they rarely want the same lock.
                 for step in 0..columns {
@@ -983,7 +983,11 @@ fn process_batch(
                             ) {
                                 let start = new_bytes.len();
                                 new_bytes.extend_from_slice(&view.encoding.encode(&new_value));
-                                changed[k * columns + col] = Some(start..new_bytes.len());
+                                changed.push(NewValue {
+                                    record: k,
+                                    column: col,
+                                    span: start..new_bytes.len(),
+                                });
                             }
                         } else {
                             pass.examine(value, number(k), scratch, col_counts);
@@ -995,13 +999,17 @@ fn process_batch(
                 }
                 // Room for the chunk as read and pseudonyms a little longer than their values.
                 let mut bytes = Vec::with_capacity((hi - lo) + (hi - lo) / 4);
+                changed.sort_unstable_by_key(|c| (c.record, c.column));
+                let mut rest = changed.as_slice();
                 for (k, record) in chunk.iter().enumerate() {
                     let fields = &batch.fields[record.fields.clone()];
+                    let here = rest.iter().take_while(|c| c.record == k).count();
                     let changed = Changed {
-                        spans: &changed[k * columns..(k + 1) * columns],
+                        values: &rest[..here],
                         bytes: &new_bytes,
                     };
-                    write_record(&mut bytes, &view, record, fields, &changed, scrubber);
+                    rest = &rest[here..];
+                    write_record(&mut bytes, &view, record, fields, &changed, drops, scrubber);
                 }
                 Ok((bytes, counts))
             })
@@ -1026,31 +1034,42 @@ struct View<'a> {
     dialect: Dialect,
 }
 
-/// The new values of one record, encoded: `spans[i]` is field `i`'s in `bytes`, `None` when
-/// the field is written as read.
+/// A changed value of a chunk: its record (index in the chunk), column and encoded bytes' span
+/// in the chunk's buffer of new values.
+struct NewValue {
+    record: usize,
+    column: usize,
+    span: Range<usize>,
+}
+
+/// The new values of one record, by column, and the buffer their spans point into; a field
+/// not among them is written as read.
 struct Changed<'a> {
-    spans: &'a [Option<Range<usize>>],
+    values: &'a [NewValue],
     bytes: &'a [u8],
 }
 
-/// Writes one record: as read when nothing changed and nothing is dropped, else field by field.
+/// Writes one record: as read when nothing changed and no column is dropped (`drops`), else
+/// field by field.
 fn write_record(
     out: &mut Vec<u8>,
     view: &View,
     record: &RawRecord,
     fields: &[FieldSpan],
     changed: &Changed,
+    drops: bool,
     scrubber: &Scrubber,
 ) {
     let buf = view.buf;
-    let drops = (0..fields.len()).any(|i| scrubber.drops(i));
-    if !drops && changed.spans.iter().all(Option::is_none) {
+    if !drops && changed.values.is_empty() {
         out.extend_from_slice(&buf[record.start..record.end]);
         return;
     }
     let dialect = view.dialect;
     let mut first = true;
+    let mut new_values = changed.values.iter().peekable();
     for (i, f) in fields.iter().enumerate() {
+        let new = new_values.next_if(|v| v.column == i);
         if scrubber.drops(i) {
             continue;
         }
@@ -1058,8 +1077,8 @@ fn write_record(
             out.push(dialect.delimiter);
         }
         first = false;
-        match &changed.spans[i] {
-            Some(span) => write_field(out, &changed.bytes[span.clone()], f.quoted, dialect),
+        match new {
+            Some(v) => write_field(out, &changed.bytes[v.span.clone()], f.quoted, dialect),
             None => out.extend_from_slice(&buf[f.start..f.end]),
         }
     }
