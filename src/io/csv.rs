@@ -250,6 +250,25 @@ pub fn unquote(raw: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// A field's value (its raw bytes, quotes included) in `encoding`: borrowed from `raw` unless
+/// it held doubled quotes or had to be decoded, and `true` when its bytes were not valid UTF-8
+/// in a file read as UTF-8 (it is then decoded lossily).
+pub fn decode_field(raw: &[u8], encoding: TextEncoding) -> (Cow<'_, str>, bool) {
+    let lossy = |v: &Cow<str>| matches!(v, Cow::Owned(_)) && encoding != TextEncoding::Windows1251;
+    match unquote(raw) {
+        Cow::Borrowed(b) => {
+            let value = encoding.decode(b);
+            let l = lossy(&value);
+            (value, l)
+        }
+        Cow::Owned(b) => {
+            let value = encoding.decode(&b);
+            let l = lossy(&value);
+            (Cow::Owned(value.into_owned()), l)
+        }
+    }
+}
+
 /// [`unquote`] for text already known to be valid UTF-8.
 pub fn unquote_text(raw: &str) -> Cow<'_, str> {
     let Some(inner) = raw.strip_prefix('"') else {
@@ -947,22 +966,9 @@ fn process_batch(
                         values.push(match text {
                             Some(text) => unquote_text(&text[f.start - lo..f.end - lo]),
                             None => {
-                                let unquoted = unquote(&view.buf[f.start..f.end]);
-                                // A value without doubled quotes decodes from the batch itself.
-                                let value = match &unquoted {
-                                    Cow::Borrowed(raw) => view.encoding.decode(raw),
-                                    Cow::Owned(raw) => {
-                                        Cow::Owned(view.encoding.decode(raw).into_owned())
-                                    }
-                                };
-                                // UTF-8 is decoded in place unless it is invalid (then lossily).
-                                let lossy = match &unquoted {
-                                    Cow::Borrowed(raw) => value.as_bytes() != *raw,
-                                    Cow::Owned(raw) => value.as_bytes() != raw.as_slice(),
-                                };
-                                if lossy && view.encoding != TextEncoding::Windows1251 {
-                                    col_counts.undecodable += 1;
-                                }
+                                let (value, lossy) =
+                                    decode_field(&view.buf[f.start..f.end], view.encoding);
+                                col_counts.undecodable += u64::from(lossy);
                                 value
                             }
                         });

@@ -97,10 +97,7 @@ fn csv_value<'a>(
 ) -> std::borrow::Cow<'a, str> {
     match field {
         None => std::borrow::Cow::Borrowed(""),
-        Some(f) => match csv::unquote(&bytes[f.start..f.end]) {
-            std::borrow::Cow::Borrowed(b) => encoding.decode(b),
-            std::borrow::Cow::Owned(b) => std::borrow::Cow::Owned(encoding.decode(&b).into_owned()),
-        },
+        Some(f) => csv::decode_field(&bytes[f.start..f.end], encoding).0,
     }
 }
 
