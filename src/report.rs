@@ -7,10 +7,11 @@
 //! What this module is not: it decides nothing and prints nothing but its own serialisation.
 
 use std::collections::BTreeMap;
-use std::ops::{Add, AddAssign};
+use std::ops::{Add, AddAssign, Index};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
+use crate::action::Action;
 use crate::classify::{ColumnKind, Evidence};
 use crate::detect::Kind;
 
@@ -37,21 +38,21 @@ pub struct ColumnCounts {
     pub scrubbed: u64,
     /// Personal (or BIN) data found, per kind: whole values in an identifier column, findings
     /// in a free-text column.
-    pub found: BTreeMap<Kind, u64>,
+    pub found: KindCounts,
     /// Values of an identifier column that did not validate as its kind (a typo, `6.12E+10`);
     /// they are included in `found` and get the column's action all the same.
     pub unverified: u64,
     /// Values the action changed.
     pub changed: u64,
     /// Actions applied, per action name, to values or findings.
-    pub actions: BTreeMap<String, u64>,
+    pub actions: ActionCounts,
     /// Numbers of the first records (1-based, header not counted) where something was found.
     pub examples: Vec<u64>,
 }
 
 impl ColumnCounts {
     pub fn found_total(&self) -> u64 {
-        self.found.values().sum()
+        self.found.iter().map(|(_, n)| n).sum()
     }
 
     /// Found data that identifies a person (everything but BINs).
@@ -64,29 +65,123 @@ impl ColumnCounts {
     }
 
     pub fn add_found(&mut self, kind: Kind, record: u64) {
-        self.add_found_n(kind, 1, record);
+        self.found.add(kind, 1);
+        self.add_example(record);
     }
 
-    /// `n` findings of `kind` in record `record`.
-    pub fn add_found_n(&mut self, kind: Kind, n: u64, record: u64) {
-        *self.found.entry(kind).or_default() += n;
+    /// Record `record` is one where something was found: kept if among the first.
+    pub fn add_example(&mut self, record: u64) {
         if self.examples.len() < EXAMPLES && self.examples.last() != Some(&record) {
             self.examples.push(record);
         }
     }
+}
 
-    pub fn add_action(&mut self, action: &str) {
-        self.add_action_n(action, 1);
+/// Counts per kind, kept in [`Kind::ALL`] order and written as a map of the kinds found (a
+/// count is added for every value, so it is an array, not a map).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindCounts([u64; Kind::ALL.len()]);
+
+impl KindCounts {
+    pub fn add(&mut self, kind: Kind, n: u64) {
+        self.0[kind as usize] += n;
     }
 
-    /// `action` applied `n` times.
-    pub fn add_action_n(&mut self, action: &str, n: u64) {
-        match self.actions.get_mut(action) {
-            Some(count) => *count += n,
-            None => {
-                self.actions.insert(action.to_string(), n);
-            }
+    /// The kinds found and their counts, in [`Kind::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Kind, u64)> + '_ {
+        Kind::ALL
+            .iter()
+            .zip(&self.0)
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (*k, *n))
+    }
+}
+
+impl Index<&Kind> for KindCounts {
+    type Output = u64;
+    fn index(&self, kind: &Kind) -> &u64 {
+        &self.0[*kind as usize]
+    }
+}
+
+impl AddAssign<&KindCounts> for KindCounts {
+    fn add_assign(&mut self, rhs: &KindCounts) {
+        for (a, b) in self.0.iter_mut().zip(&rhs.0) {
+            *a += b;
         }
+    }
+}
+
+impl Serialize for KindCounts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+/// Counts per action (`mask` without its N), written as a map of the actions applied, by
+/// name in alphabetical order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ActionCounts([u64; ActionCounts::NAMES.len()]);
+
+impl ActionCounts {
+    /// The actions' names, in the order of [`ActionCounts::index`].
+    pub const NAMES: [&'static str; 6] = ["keep", "drop", "null", "redact", "mask", "pseudonymise"];
+    /// Indices of [`NAMES`](Self::NAMES) in alphabetical order of the names.
+    const ALPHABETICAL: [usize; 6] = [1, 0, 4, 2, 5, 3];
+
+    /// Where `action` is counted.
+    pub const fn index(action: Action) -> usize {
+        match action {
+            Action::Keep => 0,
+            Action::Drop => 1,
+            Action::Null => 2,
+            Action::Redact => 3,
+            Action::Mask(_) => 4,
+            Action::Pseudonymise => 5,
+        }
+    }
+
+    pub fn add(&mut self, action: Action, n: u64) {
+        self.0[Self::index(action)] += n;
+    }
+
+    /// Adds `n` to the action at [`index`](Self::index) `i`.
+    pub fn add_at(&mut self, i: usize, n: u64) {
+        self.0[i] += n;
+    }
+
+    /// The actions applied and their counts, by name in alphabetical order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        Self::ALPHABETICAL
+            .iter()
+            .map(|&i| (Self::NAMES[i], self.0[i]))
+            .filter(|(_, n)| *n > 0)
+    }
+}
+
+impl Index<&str> for ActionCounts {
+    type Output = u64;
+    /// Panics for a name not in [`NAMES`](ActionCounts::NAMES).
+    fn index(&self, name: &str) -> &u64 {
+        let i = Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or_else(|| panic!("no action is named {name:?}"));
+        &self.0[i]
+    }
+}
+
+impl AddAssign<&ActionCounts> for ActionCounts {
+    fn add_assign(&mut self, rhs: &ActionCounts) {
+        for (a, b) in self.0.iter_mut().zip(&rhs.0) {
+            *a += b;
+        }
+    }
+}
+
+impl Serialize for ActionCounts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
     }
 }
 
@@ -99,12 +194,8 @@ impl AddAssign<&ColumnCounts> for ColumnCounts {
         self.scrubbed += rhs.scrubbed;
         self.unverified += rhs.unverified;
         self.changed += rhs.changed;
-        for (k, n) in &rhs.found {
-            *self.found.entry(*k).or_default() += n;
-        }
-        for (a, n) in &rhs.actions {
-            *self.actions.entry(a.clone()).or_default() += n;
-        }
+        self.found += &rhs.found;
+        self.actions += &rhs.actions;
         for r in &rhs.examples {
             if self.examples.len() >= EXAMPLES {
                 break;
@@ -273,8 +364,8 @@ impl AddAssign<&FileReport> for Totals {
         self.records_in += f.records_in;
         self.records_out += f.records_out.unwrap_or(0);
         for c in &f.columns {
-            for (k, n) in &c.counts.found {
-                *self.found.entry(*k).or_default() += n;
+            for (k, n) in c.counts.found.iter() {
+                *self.found.entry(k).or_default() += n;
             }
             self.changed += c.counts.changed;
         }
@@ -319,10 +410,10 @@ mod tests {
             ..Default::default()
         };
         for (k, n) in found {
-            c.found.insert(*k, *n);
+            c.found.add(*k, *n);
         }
         c.examples = examples.to_vec();
-        c.add_action("pseudonymise");
+        c.actions.add(Action::Pseudonymise, 1);
         c
     }
 

@@ -943,8 +943,15 @@ fn process_batch(
                 let mut changed: Vec<NewValue> = Vec::new();
                 let mut values: Vec<Cow<str>> = Vec::with_capacity(chunk.len());
                 // Workers start on different columns, so they rarely want the same lock.
+                // `changed` is then in record order within each column, columns from `first`
+                // round to `first - 1`; columns from 0 start at `wrap`.
+                let first = chunk_index % columns.max(1);
+                let mut wrap = 0;
                 for step in 0..columns {
-                    let col = (chunk_index + step) % columns;
+                    let col = (first + step) % columns;
+                    if col == 0 {
+                        wrap = changed.len();
+                    }
                     let col_counts = &mut counts.columns[col];
                     let field = |record: &RawRecord| batch.fields[record.fields.start + col];
                     if scrubber.passes_through(col) {
@@ -1005,7 +1012,7 @@ fn process_batch(
                 }
                 // Room for the chunk as read and pseudonyms a little longer than their values.
                 let mut bytes = Vec::with_capacity((hi - lo) + (hi - lo) / 4);
-                changed.sort_unstable_by_key(|c| (c.record, c.column));
+                let changed = in_record_order(&changed, wrap, chunk.len());
                 let mut rest = changed.as_slice();
                 for (k, record) in chunk.iter().enumerate() {
                     let fields = &batch.fields[record.fields.clone()];
@@ -1033,6 +1040,27 @@ fn process_batch(
     Ok(totals)
 }
 
+/// The changed values of a chunk of `records` records sorted by record, then column, from
+/// `changed` as the scrub loop lists them: column by column, each in record order, the
+/// column-0 run starting at `wrap`. A counting sort: linear, where a comparison sort of a
+/// chunk's changes cost more than writing it.
+fn in_record_order(changed: &[NewValue], wrap: usize, records: usize) -> Vec<NewValue> {
+    let mut start = vec![0usize; records + 1];
+    for c in changed {
+        start[c.record + 1] += 1;
+    }
+    for k in 1..=records {
+        start[k] += start[k - 1];
+    }
+    let mut sorted = vec![NewValue::default(); changed.len()];
+    // Columns in increasing order; a counting sort keeps that order within a record.
+    for c in changed[wrap..].iter().chain(&changed[..wrap]) {
+        sorted[start[c.record]] = c.clone();
+        start[c.record] += 1;
+    }
+    sorted
+}
+
 /// What workers need of an open file.
 struct View<'a> {
     buf: &'a [u8],
@@ -1042,6 +1070,7 @@ struct View<'a> {
 
 /// A changed value of a chunk: its record (index in the chunk), column and encoded bytes' span
 /// in the chunk's buffer of new values.
+#[derive(Clone, Debug, Default, PartialEq)]
 struct NewValue {
     record: usize,
     column: usize,
@@ -1253,5 +1282,30 @@ mod tests {
         out.push(b'|');
         write_field(&mut out, b"a;\"b\"", false, d);
         assert_eq!(out, b"IIN-X|\"IIN-X\"|\"a;\"\"b\"\"\"");
+    }
+
+    #[test]
+    fn changes_listed_column_by_column_come_out_by_record_then_column() {
+        let new = |record, column| NewValue {
+            record,
+            column,
+            span: record * 10 + column..record * 10 + column + 1,
+        };
+        // Four columns, the pass starting at column 2: columns 2, 3, 0, 1.
+        let listed = vec![
+            new(0, 2),
+            new(3, 2),
+            new(1, 3),
+            new(0, 0),
+            new(1, 0),
+            new(3, 0),
+            new(3, 1),
+        ];
+        let sorted = in_record_order(&listed, 3, 4);
+        let mut expected = listed.clone();
+        expected.sort_by_key(|c| (c.record, c.column));
+        assert_eq!(sorted, expected);
+        assert_eq!(in_record_order(&listed[3..], 0, 4).len(), 4);
+        assert!(in_record_order(&[], 0, 0).is_empty());
     }
 }

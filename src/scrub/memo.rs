@@ -25,10 +25,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use crate::action::Action;
 use crate::detect::Kind;
 use crate::fasthash::{FastBuild, FastHasher};
-use crate::report::ColumnCounts;
-
-/// The action names counted in reports (`mask` without its N), in [`Tally::actions`] order.
-const ACTION_NAMES: [&str; 6] = ["keep", "drop", "null", "redact", "mask", "pseudonymise"];
+use crate::report::{ActionCounts, ColumnCounts};
 
 /// What scrubbing one non-empty value adds to its column's counts (see the module doc).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -43,8 +40,8 @@ pub struct Tally {
     pub changed: bool,
     /// Findings per kind, in [`Kind::ALL`] order.
     found: [u32; Kind::ALL.len()],
-    /// Actions applied per [`ACTION_NAMES`].
-    actions: [u32; ACTION_NAMES.len()],
+    /// Actions applied, at their [`ActionCounts::index`].
+    actions: [u32; ActionCounts::NAMES.len()],
 }
 
 impl Tally {
@@ -53,15 +50,7 @@ impl Tally {
     }
 
     pub fn action(&mut self, action: Action) {
-        let i = match action {
-            Action::Keep => 0,
-            Action::Drop => 1,
-            Action::Null => 2,
-            Action::Redact => 3,
-            Action::Mask(_) => 4,
-            Action::Pseudonymise => 5,
-        };
-        self.actions[i] += 1;
+        self.actions[ActionCounts::index(action)] += 1;
     }
 
     /// Adds the tally to `counts` as the value of record `record` (1-based).
@@ -70,15 +59,18 @@ impl Tally {
         counts.scrubbed += u64::from(self.scrubbed);
         counts.unverified += u64::from(self.unverified);
         counts.changed += u64::from(self.changed);
+        let mut found = false;
         for (kind, &n) in Kind::ALL.iter().zip(&self.found) {
             if n > 0 {
-                counts.add_found_n(*kind, u64::from(n), record);
+                counts.found.add(*kind, u64::from(n));
+                found = true;
             }
         }
-        for (name, &n) in ACTION_NAMES.iter().zip(&self.actions) {
-            if n > 0 {
-                counts.add_action_n(name, u64::from(n));
-            }
+        if found {
+            counts.add_example(record);
+        }
+        for (i, &n) in self.actions.iter().enumerate() {
+            counts.actions.add_at(i, u64::from(n));
         }
     }
 }
