@@ -92,6 +92,8 @@ const REST: u32 = 32 * WINDOW;
 const REST_CREDIT: u32 = 256;
 /// How many values a pass is told of at once (see [`MemoPass::look_ahead`]).
 pub const AHEAD: usize = 16;
+/// Bytes of a remembered value that a look-ahead loads, from its start.
+const TOUCHED_BYTES: usize = 256;
 /// Distinct tallies a column may hold: slots name theirs by a 16-bit index.
 const TALLIES: usize = 1 << 16;
 
@@ -228,10 +230,14 @@ impl ColumnMemo {
         for hash in hashes {
             let s = &self.slots[hash as usize & mask];
             if s.hash == hash {
+                // Every cache line of the value (a comment spans two or three), and the
+                // first of its new value, up to a few lines.
                 let at = s.at as usize;
-                let end = at + s.key_len as usize;
-                if let (Some(first), Some(last)) = (bytes.get(at), bytes.get(end.max(1) - 1)) {
-                    std::hint::black_box((*first, *last));
+                let end = (at + (s.key_len as usize) + 1).min(at + TOUCHED_BYTES);
+                for i in (at..end).step_by(64) {
+                    if let Some(b) = bytes.get(i) {
+                        std::hint::black_box(*b);
+                    }
                 }
             }
         }

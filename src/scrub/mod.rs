@@ -501,7 +501,7 @@ impl ColumnPass<'_, '_> {
         mut out: Option<&mut String>,
     ) -> bool {
         counts.values += 1;
-        if value.trim().is_empty() {
+        if is_blank(value) {
             counts.empty += 1;
             return false;
         }
@@ -523,6 +523,18 @@ impl ColumnPass<'_, '_> {
             self.memo.remember(value, tally, new_value);
         }
         changed
+    }
+}
+
+/// Whether `value` is empty or white space only, as `value.trim().is_empty()` says, without
+/// decoding a character when its first byte settles it: a letter, digit or sign, or the lead
+/// byte of a Cyrillic letter, starts no white space (Unicode's beyond ASCII start with C2,
+/// E1, E2 or E3).
+fn is_blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        None => true,
+        Some(b) if !b.is_ascii_whitespace() && !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) => false,
+        Some(_) => value.trim().is_empty(),
     }
 }
 
@@ -873,5 +885,28 @@ mod tests {
         assert_eq!(plans[0].0.kind, ColumnKind::Text);
         assert_eq!(plans[0].0.evidence.decided_by, "policy rule");
         assert_eq!(plans[1].1.kind, IIN);
+    }
+
+    #[test]
+    fn blank_values_are_those_trim_empties() {
+        for v in [
+            "",
+            " ",
+            "\t\r\n",
+            "\u{a0}",
+            "\u{2003} ",
+            "\u{3000}",
+            "\u{85}",
+            "a",
+            " a",
+            "\u{a0}x",
+            "Айгерим",
+            "ә",
+            "\u{2014}",
+            "€",
+            "日本",
+        ] {
+            assert_eq!(is_blank(v), v.trim().is_empty(), "{v:?}");
+        }
     }
 }
