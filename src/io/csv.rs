@@ -956,9 +956,11 @@ fn process_batch(
                 counts.records = chunk.len() as u64;
                 // Column by column: one column's memo and detectors stay warm over the chunk,
                 // and its memo is locked once for a run of repeats (`Scrubber::pass`). The new
-                // values go end to end into `new_bytes`; `changed` holds (record in the chunk,
-                // column, span there) for each, as many as there are changes, not fields.
+                // values go end to end into `new_text` (UTF-8) or, encoded, `new_bytes`;
+                // `changed` holds (record in the chunk, column, span there) for each, as many
+                // as there are changes, not fields.
                 let mut new_bytes: Vec<u8> = Vec::new();
+                let mut new_text = String::new();
                 let mut new_value = String::new();
                 let mut changed: Vec<NewValue> = Vec::new();
                 let mut values: Vec<Cow<str>> = Vec::with_capacity(chunk.len());
@@ -1007,20 +1009,25 @@ fn process_batch(
                             pass.look_ahead(values[k..].iter().map(|v| v.as_ref()));
                         }
                         if writing {
-                            new_value.clear();
-                            if pass.scrub_into(
-                                value,
-                                number(k),
-                                scratch,
-                                col_counts,
-                                &mut new_value,
-                            ) {
-                                let start = new_bytes.len();
-                                new_bytes.extend_from_slice(&view.encoding.encode(&new_value));
+                            // UTF-8: the new value is scrubbed straight into `new_text`, which
+                            // is then the chunk's buffer of new values.
+                            let (start, out) = if text.is_some() {
+                                (new_text.len(), &mut new_text)
+                            } else {
+                                new_value.clear();
+                                (new_bytes.len(), &mut new_value)
+                            };
+                            if pass.scrub_into(value, number(k), scratch, col_counts, out) {
+                                let end = if text.is_some() {
+                                    new_text.len()
+                                } else {
+                                    new_bytes.extend_from_slice(&view.encoding.encode(&new_value));
+                                    new_bytes.len()
+                                };
                                 changed.push(NewValue {
                                     record: k,
                                     column: col,
-                                    span: start..new_bytes.len(),
+                                    span: start..end,
                                 });
                             }
                         } else {
@@ -1040,7 +1047,11 @@ fn process_batch(
                     let here = rest.iter().take_while(|c| c.record == k).count();
                     let changed = Changed {
                         values: &rest[..here],
-                        bytes: &new_bytes,
+                        bytes: if text.is_some() {
+                            new_text.as_bytes()
+                        } else {
+                            &new_bytes
+                        },
                     };
                     rest = &rest[here..];
                     write_record(&mut bytes, &view, record, fields, &changed, drops, scrubber);
@@ -1105,8 +1116,8 @@ struct Changed<'a> {
     bytes: &'a [u8],
 }
 
-/// Writes one record: as read when nothing changed and no column is dropped (`drops`), else
-/// field by field.
+/// Writes one record: as read but for its changed values when no column is dropped (`drops`),
+/// else field by field.
 fn write_record(
     out: &mut Vec<u8>,
     view: &View,
@@ -1117,8 +1128,17 @@ fn write_record(
     scrubber: &Scrubber,
 ) {
     let buf = view.buf;
-    if !drops && changed.values.is_empty() {
-        out.extend_from_slice(&buf[record.start..record.end]);
+    if !drops {
+        // What lies between changed values (fields, delimiters, the line end) is copied as
+        // read, one stretch at a time.
+        let mut from = record.start;
+        for v in changed.values {
+            let f = &fields[v.column];
+            out.extend_from_slice(&buf[from..f.start]);
+            write_field(out, &changed.bytes[v.span.clone()], f.quoted, view.dialect);
+            from = f.end;
+        }
+        out.extend_from_slice(&buf[from..record.end]);
         return;
     }
     let dialect = view.dialect;
