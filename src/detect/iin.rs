@@ -391,11 +391,10 @@ pub struct ColumnDigits {
 impl ColumnDigits {
     /// The 12 digits as ASCII, the canonical form pseudonyms are computed over.
     pub fn to_ascii(&self) -> String {
-        let mut s = String::with_capacity(self.digits.len());
-        for d in self.digits {
-            s.push(char::from(b'0' + d));
-        }
-        s
+        let ascii = self.digits.map(|d| b'0' + d);
+        std::str::from_utf8(&ascii)
+            .expect("digits are ASCII")
+            .to_string()
     }
 }
 
@@ -411,7 +410,13 @@ pub fn normalize_column_value(value: &str) -> ColumnValue {
     }
     let mut buf = [0u8; 12];
     let mut n = 0;
-    if let Some(sci) = scientific(v) {
+    if v.len() <= 12 && v.bytes().all(|b| b.is_ascii_digit()) {
+        // Digits only, as most exports write IINs.
+        for (d, b) in buf.iter_mut().zip(v.bytes()) {
+            *d = b - b'0';
+        }
+        n = v.len();
+    } else if let Some(sci) = scientific(v) {
         match sci {
             Scientific::Exact { digits, len } => {
                 buf = digits;
