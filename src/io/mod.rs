@@ -31,7 +31,7 @@ use crate::policy::Policy;
 use crate::pseudonym::Pseudonymiser;
 
 /// Bytes a writer lets pile up (before any compression) before [`AtomicOutput::sync_so_far`].
-const SYNC_BYTES: usize = 32 << 20;
+const SYNC_BYTES: usize = 8 << 20;
 
 /// Everything a format adapter needs to process a file, resolved and validated beforehand.
 pub struct Pipeline<'a> {
