@@ -173,7 +173,7 @@ fn iin(value: &str, scope: Scope) -> Option<String> {
         return None;
     }
     // Outside an IIN column a number must also look issued (~0.2 % of random numbers do).
-    if scope == Scope::Alone && !matches!(d.shape, Some(IdNumber::Iin { .. })) {
+    if scope == Scope::Alone && !matches!(d.shape(), Some(IdNumber::Iin { .. })) {
         return None;
     }
     Some(d.to_ascii())
@@ -181,7 +181,7 @@ fn iin(value: &str, scope: Scope) -> Option<String> {
 
 fn bin(value: &str) -> Option<String> {
     let d = twelve_digits(value)?;
-    (d.check.is_valid() && matches!(d.shape, Some(IdNumber::Bin { .. }))).then(|| d.to_ascii())
+    (d.check.is_valid() && matches!(d.shape(), Some(IdNumber::Bin { .. }))).then(|| d.to_ascii())
 }
 
 fn phone(value: &str, scope: Scope) -> Option<String> {

@@ -381,14 +381,18 @@ pub struct ColumnDigits {
     /// Digit values 0–9.
     pub digits: [u8; 12],
     pub check: CheckDigit,
-    /// IIN or BIN structure, check digit aside.
-    pub shape: Option<IdNumber>,
     /// The value had 11 digits; a leading `0` lost by an integer or Excel column was put back
     /// (the result passes the check: a restored zero is only accepted then).
     pub zero_restored: bool,
 }
 
 impl ColumnDigits {
+    /// IIN or BIN structure, check digit aside. Computed when asked: an IIN column's values
+    /// need only their check digit.
+    pub fn shape(&self) -> Option<IdNumber> {
+        shape(&self.digits)
+    }
+
     /// The 12 digits as ASCII, the canonical form pseudonyms are computed over.
     pub fn to_ascii(&self) -> String {
         let ascii = self.digits.map(|d| b'0' + d);
@@ -458,7 +462,6 @@ fn column_digits(digits: [u8; 12], zero_restored: bool) -> ColumnDigits {
     ColumnDigits {
         digits,
         check: check_digit(&digits),
-        shape: shape(&digits),
         zero_restored,
     }
 }
@@ -1362,7 +1365,7 @@ mod tests {
         match column("87011234567") {
             ColumnValue::Digits(c) => {
                 assert!(c.zero_restored && c.check.is_valid());
-                assert_eq!(c.shape, None);
+                assert_eq!(c.shape(), None);
             }
             other => panic!("{other:?}"),
         }
