@@ -23,7 +23,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tazala::classify::Classifier;
 use tazala::detect::DetectorSet;
-use tazala::io::{FileFormat, FileJob, Pipeline, scrub_file};
+use tazala::io::{Detectors, FileFormat, FileJob, Pipeline, scrub_file};
 use tazala::key::Key;
 use tazala::policy::Policy;
 use tazala::pseudonym::Pseudonymiser;
@@ -60,7 +60,7 @@ fn inputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let classifier = Classifier::builtin();
-    let detectors = DetectorSet::builtin();
+    let detectors = Detectors::from(DetectorSet::builtin());
     let policy = Policy::defaults();
     let pseudonymiser = Pseudonymiser::new(&Key::from_bytes([7; 32]));
     let pool = rayon::ThreadPoolBuilder::new()

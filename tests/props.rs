@@ -12,7 +12,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use tazala::classify::Classifier;
 use tazala::detect::DetectorSet;
-use tazala::io::{self, FileFormat, FileJob, Pipeline};
+use tazala::io::{self, Detectors, FileFormat, FileJob, Pipeline};
 use tazala::key::Key;
 use tazala::policy::Policy;
 use tazala::pseudonym::Pseudonymiser;
@@ -147,7 +147,7 @@ fn records(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
 /// What a run needs, built once per test.
 struct Setup {
     classifier: Classifier,
-    detectors: DetectorSet,
+    detectors: Detectors,
     policy: Policy,
     pseudonymiser: Pseudonymiser,
 }
@@ -156,7 +156,7 @@ impl Setup {
     fn new() -> Setup {
         Setup {
             classifier: Classifier::builtin(),
-            detectors: DetectorSet::builtin(),
+            detectors: Detectors::from(DetectorSet::builtin()),
             // The note column is kept, whatever it holds.
             policy: Policy::parse(
                 "version = 1\n[[column]]\nname = \"Заметка\"\naction = \"keep\"\n",

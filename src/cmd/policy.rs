@@ -9,7 +9,7 @@ use super::Outcome;
 use crate::classify::{Classifier, ColumnKind};
 use crate::cli::{PolicyCheckArgs, PolicyCommand, PolicySuggestArgs};
 use crate::detect::DetectorSet;
-use crate::io::{self as tio, Pipeline};
+use crate::io::{self as tio, Detectors, Pipeline};
 use crate::policy::Policy;
 
 /// Records read per file to suggest a policy: the classifier samples no more than that.
@@ -44,7 +44,7 @@ fn suggest(args: &PolicySuggestArgs) -> Result<Outcome> {
         None => None,
     };
     let classifier = Classifier::builtin();
-    let detectors = DetectorSet::builtin();
+    let detectors = Detectors::from(DetectorSet::builtin());
     let policy = Policy::defaults();
     let pool = super::thread_pool(None)?;
     let pipeline = Pipeline {

@@ -11,7 +11,7 @@ use super::Outcome;
 use crate::classify::{Classifier, ColumnKind};
 use crate::cli::{ScanArgs, ScanFormat};
 use crate::detect::DetectorSet;
-use crate::io::{self as tio, FileJob, Pipeline};
+use crate::io::{self as tio, Detectors, FileJob, Pipeline};
 use crate::policy::Policy;
 use crate::report::{FileReport, RunReport};
 
@@ -59,12 +59,21 @@ impl ScanRun {
     }
 
     fn execute(self) -> Result<Outcome> {
+        let detectors = Detectors::new();
+        // Built on a thread of their own while the first file is opened and its first
+        // records read (see `Pipeline::detectors`).
+        std::thread::scope(|scope| {
+            scope.spawn(|| detectors.get_or_init(DetectorSet::builtin));
+            self.execute_with(&detectors)
+        })
+    }
+
+    fn execute_with(self, detectors: &Detectors) -> Result<Outcome> {
         let started = Instant::now();
         let classifier = Classifier::builtin();
-        let detectors = DetectorSet::builtin();
         let pipeline = Pipeline {
             classifier: &classifier,
-            detectors: &detectors,
+            detectors,
             policy: &self.policy,
             pseudonymiser: None,
             pool: &self.pool,

@@ -15,7 +15,7 @@ use crate::anonymise;
 use crate::classify::Classifier;
 use crate::cli::ScrubArgs;
 use crate::detect::DetectorSet;
-use crate::io::{self as tio, AtomicOutput, Compression, FileJob, Pipeline};
+use crate::io::{self as tio, AtomicOutput, Compression, Detectors, FileJob, Pipeline};
 use crate::key::{KEY_FILE_ENV, Key};
 use crate::policy::Policy;
 use crate::pseudonym::Pseudonymiser;
@@ -103,13 +103,22 @@ impl ScrubRun {
     }
 
     fn execute(self) -> Result<Outcome> {
+        let detectors = Detectors::new();
+        // Built on a thread of their own while the first file is opened and its first
+        // records read (see `Pipeline::detectors`).
+        std::thread::scope(|scope| {
+            scope.spawn(|| detectors.get_or_init(DetectorSet::builtin));
+            self.execute_with(&detectors)
+        })
+    }
+
+    fn execute_with(self, detectors: &Detectors) -> Result<Outcome> {
         let started = Instant::now();
         let classifier = Classifier::builtin();
-        let detectors = DetectorSet::builtin();
         let pseudonymiser = self.key.as_ref().map(Pseudonymiser::new);
         let pipeline = Pipeline {
             classifier: &classifier,
-            detectors: &detectors,
+            detectors,
             policy: &self.policy,
             pseudonymiser: pseudonymiser.as_ref(),
             pool: &self.pool,

@@ -653,7 +653,7 @@ fn plan_from_batch(
             &open.headers,
             &samples,
             pipeline.classifier,
-            pipeline.detectors,
+            pipeline.detectors(),
             pipeline.policy,
         )
     })
@@ -731,7 +731,6 @@ pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
     let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
     let (open, mut reader) = open_csv(job, &progress)?;
-    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors)?;
     let limit = pipeline.max_records.unwrap_or(u64::MAX);
     let mut first = Batch::default();
     reader
@@ -740,11 +739,13 @@ pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
             &mut first,
         )
         .with_context(|| format!("cannot read {}", job.input.display()))?;
+    // The first place the detectors are needed: they may still be being built until now.
+    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors())?;
     let planned = plan_from_batch(&open, &first, pipeline);
     say_assumptions(job, &open, &planned, pipeline);
     let plans = planned.iter().map(|(_, p)| p.clone()).collect();
     // A scan changes nothing: no key is needed even where the policy would pseudonymise.
-    let scrubber = Scrubber::for_scan(plans, pipeline.detectors);
+    let scrubber = Scrubber::for_scan(plans, pipeline.detectors());
     let mut totals = FileCounts::new(open.headers.len());
     let mut next_record = 1u64;
     let mut each = |batch: &Batch| -> Result<()> {
@@ -777,15 +778,16 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
     let write_err = || format!("cannot write {}", output.display());
     let (open, mut reader) = open_csv(job, &progress)?;
-    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors)?;
     let mut first = Batch::default();
     reader
         .next_batch(CLASSIFY_RECORDS, &mut first)
         .with_context(|| format!("cannot read {}", job.input.display()))?;
+    // The first place the detectors are needed: they may still be being built until now.
+    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors())?;
     let planned = plan_from_batch(&open, &first, pipeline);
     say_assumptions(job, &open, &planned, pipeline);
     let plans = planned.iter().map(|(_, p)| p.clone()).collect();
-    let scrubber = Scrubber::new(plans, pipeline.detectors, pipeline.pseudonymiser)
+    let scrubber = Scrubber::new(plans, pipeline.detectors(), pipeline.pseudonymiser)
         .with_context(|| format!("{}", job.input.display()))?;
 
     // Opened only now that the file is classified and its plan accepted.
@@ -964,16 +966,19 @@ fn process_batch(
                 let mut new_value = String::new();
                 let mut changed: Vec<NewValue> = Vec::new();
                 let mut values: Vec<Cow<str>> = Vec::with_capacity(chunk.len());
-                // Workers start on different columns, so they rarely want the same lock.
-                // `changed` is then in record order within each column, columns from `first`
-                // round to `first - 1`; columns from 0 start at `wrap`.
+                // Workers start on different columns, and skip a column another worker is in
+                // (for now) rather than wait for its lock. `changed` then holds one run per
+                // column, in record order, the run of column `c` at `runs[c]`.
                 let first = chunk_index % columns.max(1);
-                let mut wrap = 0;
-                for step in 0..columns {
-                    let col = (first + step) % columns;
-                    if col == 0 {
-                        wrap = changed.len();
-                    }
+                let mut todo: Vec<usize> = (0..columns).map(|s| (first + s) % columns).collect();
+                let mut runs = vec![0..0; columns];
+                while !todo.is_empty() {
+                    let next = todo
+                        .iter()
+                        .position(|&c| scrubber.passes_through(c) || scrubber.column_is_free(c))
+                        .unwrap_or(0);
+                    let col = todo.remove(next);
+                    let run_start = changed.len();
                     let col_counts = &mut counts.columns[col];
                     let field = |record: &RawRecord| batch.fields[record.fields.start + col];
                     if scrubber.passes_through(col) {
@@ -1034,13 +1039,14 @@ fn process_batch(
                             pass.examine(value, number(k), scratch, col_counts);
                         }
                     }
+                    runs[col] = run_start..changed.len();
                 }
                 if !writing {
                     return Ok((Vec::new(), counts));
                 }
                 // Room for the chunk as read and pseudonyms a little longer than their values.
                 let mut bytes = Vec::with_capacity((hi - lo) + (hi - lo) / 4);
-                let changed = in_record_order(&changed, wrap, chunk.len());
+                let changed = in_record_order(&changed, &runs, chunk.len());
                 let mut rest = changed.as_slice();
                 for (k, record) in chunk.iter().enumerate() {
                     let fields = &batch.fields[record.fields.clone()];
@@ -1073,10 +1079,10 @@ fn process_batch(
 }
 
 /// The changed values of a chunk of `records` records sorted by record, then column, from
-/// `changed` as the scrub loop lists them: column by column, each in record order, the
-/// column-0 run starting at `wrap`. A counting sort: linear, where a comparison sort of a
-/// chunk's changes cost more than writing it.
-fn in_record_order(changed: &[NewValue], wrap: usize, records: usize) -> Vec<NewValue> {
+/// `changed` as the scrub loop lists them: column by column, each in record order, the run of
+/// column `c` at `runs[c]`. A counting sort: linear, where a comparison sort of a chunk's
+/// changes cost more than writing it.
+fn in_record_order(changed: &[NewValue], runs: &[Range<usize>], records: usize) -> Vec<NewValue> {
     let mut start = vec![0usize; records + 1];
     for c in changed {
         start[c.record + 1] += 1;
@@ -1086,7 +1092,7 @@ fn in_record_order(changed: &[NewValue], wrap: usize, records: usize) -> Vec<New
     }
     let mut sorted = vec![NewValue::default(); changed.len()];
     // Columns in increasing order; a counting sort keeps that order within a record.
-    for c in changed[wrap..].iter().chain(&changed[..wrap]) {
+    for c in runs.iter().flat_map(|r| &changed[r.clone()]) {
         sorted[start[c.record]] = c.clone();
         start[c.record] += 1;
     }
@@ -1342,12 +1348,12 @@ mod tests {
             new(3, 0),
             new(3, 1),
         ];
-        let sorted = in_record_order(&listed, 3, 4);
+        let sorted = in_record_order(&listed, &[3..6, 6..7, 0..2, 2..3], 4);
         let mut expected = listed.clone();
         expected.sort_by_key(|c| (c.record, c.column));
         assert_eq!(sorted, expected);
-        assert_eq!(in_record_order(&listed[3..], 0, 4).len(), 4);
-        assert!(in_record_order(&[], 0, 0).is_empty());
+        assert_eq!(in_record_order(&listed[3..], &[0..3, 3..4], 4).len(), 4);
+        assert!(in_record_order(&[], &[], 0).is_empty());
     }
 
     proptest::proptest! {

@@ -33,10 +33,15 @@ use crate::pseudonym::Pseudonymiser;
 /// Bytes a writer lets pile up (before any compression) before [`AtomicOutput::sync_so_far`].
 const SYNC_BYTES: usize = 8 << 20;
 
+/// The detectors, perhaps still being built on another thread: a command starts building
+/// them before it opens its first file, so that reading the file's start overlaps with it
+/// (see [`Pipeline::detectors`]).
+pub type Detectors = std::sync::OnceLock<DetectorSet>;
+
 /// Everything a format adapter needs to process a file, resolved and validated beforehand.
 pub struct Pipeline<'a> {
     pub classifier: &'a Classifier,
-    pub detectors: &'a DetectorSet,
+    pub detectors: &'a Detectors,
     pub policy: &'a Policy,
     /// `None` when the policy does not pseudonymise (or in a scan).
     pub pseudonymiser: Option<&'a Pseudonymiser>,
@@ -49,6 +54,14 @@ pub struct Pipeline<'a> {
     pub progress: bool,
     /// Say on standard error what was assumed about each file.
     pub verbose: bool,
+}
+
+impl Pipeline<'_> {
+    /// The detectors; waits for them while another thread is building them (or builds them,
+    /// when nobody has started to).
+    pub fn detectors(&self) -> &DetectorSet {
+        self.detectors.get_or_init(DetectorSet::builtin)
+    }
 }
 
 /// Compression of a file, from its name.

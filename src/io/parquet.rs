@@ -422,7 +422,7 @@ impl OpenParquet {
                 &self.headers,
                 &samples,
                 pipeline.classifier,
-                pipeline.detectors,
+                pipeline.detectors(),
                 pipeline.policy,
             )
         });
@@ -567,14 +567,14 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
 fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> Result<FileReport> {
     let started = Instant::now();
     let open = open(job)?;
-    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors)?;
+    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors())?;
     let planned = open.plan(job, pipeline)?;
     say_assumptions(job, &open.headers, &planned, pipeline);
     let plans: Vec<ColumnPlan> = planned.iter().map(|(_, p)| p.clone()).collect();
     let scrubber = match output {
-        Some(_) => Scrubber::new(plans, pipeline.detectors, pipeline.pseudonymiser)
+        Some(_) => Scrubber::new(plans, pipeline.detectors(), pipeline.pseudonymiser)
             .with_context(|| job.input.display().to_string())?,
-        None => Scrubber::for_scan(plans, pipeline.detectors),
+        None => Scrubber::for_scan(plans, pipeline.detectors()),
     };
     let kept: Vec<usize> = (0..open.headers.len())
         .filter(|i| !scrubber.drops(*i))
@@ -1197,7 +1197,7 @@ mod tests {
         batch_records: usize,
     ) -> FileReport {
         let classifier = Classifier::builtin();
-        let detectors = DetectorSet::builtin();
+        let detectors = crate::io::Detectors::from(DetectorSet::builtin());
         let ps = Pseudonymiser::new(&Key::from_bytes([5; 32]));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::hash::Hasher;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 
 use crate::action::Action;
 use crate::detect::Kind;
@@ -323,9 +323,13 @@ impl ColumnMemo {
 impl Drop for MemoPass<'_> {
     /// Gives back the part of the rest it did not use, so short passes do not shorten rests.
     fn drop(&mut self) {
+        if let Some(n) = self.memo.passes.get(self.column) {
+            n.0.fetch_sub(1, Ordering::Relaxed);
+        }
         if self.credit > 0 {
             let credit = self.credit;
-            if let Some(col) = self.column()
+            // Not worth waiting for: a rest cut short only means an earlier retry.
+            if let Some(col) = self.column_if_free()
                 && col.resting > 0
             {
                 col.resting = col.resting.saturating_add(credit);
@@ -343,6 +347,8 @@ struct Padded<T>(T);
 /// What a scrubber's workers remember of the values they scrubbed (see the module doc).
 pub struct Memo {
     columns: Vec<Padded<Mutex<ColumnMemo>>>,
+    /// Passes open on each column (see [`Memo::is_free`]).
+    passes: Vec<Padded<AtomicUsize>>,
     /// Bytes held by all columns together.
     bytes: AtomicUsize,
 }
@@ -360,12 +366,23 @@ impl Memo {
     pub fn new(columns: usize) -> Self {
         Memo {
             columns: (0..columns).map(|_| Padded::default()).collect(),
+            passes: (0..columns).map(|_| Padded::default()).collect(),
             bytes: AtomicUsize::new(0),
         }
     }
 
+    /// Whether no worker has a pass open on `column` right now.
+    pub fn is_free(&self, column: usize) -> bool {
+        self.passes
+            .get(column)
+            .is_none_or(|n| n.0.load(Ordering::Relaxed) == 0)
+    }
+
     /// One worker's pass over values of `column` (see [`MemoPass`]).
     pub fn pass(&self, column: usize) -> MemoPass<'_> {
+        if let Some(n) = self.passes.get(column) {
+            n.0.fetch_add(1, Ordering::Relaxed);
+        }
         MemoPass {
             memo: self,
             column,
@@ -406,6 +423,23 @@ impl<'m> MemoPass<'m> {
             // A worker that panicked holding the lock left whole entries behind (an entry is
             // inserted in one step), so the memo is still sound.
             self.held = Some(lock.lock().unwrap_or_else(PoisonError::into_inner));
+        }
+        self.held.as_deref_mut()
+    }
+
+    /// The column's memo if this pass holds its lock or can take it at once; `None` when
+    /// another worker holds it. For [`remember`](Self::remember): a value not remembered is
+    /// only computed again when it comes back, while waiting for the lock puts the thread to
+    /// sleep, and the other worker may hold it through a run of lookups or while its table
+    /// grows.
+    fn column_if_free(&mut self) -> Option<&mut ColumnMemo> {
+        if self.held.is_none() {
+            let lock = &self.memo.columns.get(self.column)?.0;
+            self.held = match lock.try_lock() {
+                Ok(guard) => Some(guard),
+                Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) => return None,
+            };
         }
         self.held.as_deref_mut()
     }
@@ -533,7 +567,7 @@ impl<'m> MemoPass<'m> {
             _ => hash_of(value),
         };
         let total = &self.memo.bytes;
-        let Some(col) = self.column() else {
+        let Some(col) = self.column_if_free() else {
             return;
         };
         if col.resting > 0 {

@@ -138,6 +138,12 @@ impl<'a> Scrubber<'a> {
         &self.plans
     }
 
+    /// Whether no worker is in column `i`'s memo at this moment: a hint for choosing which
+    /// column to scrub next, stale as soon as it is given.
+    pub fn column_is_free(&self, column: usize) -> bool {
+        self.memo.is_free(column)
+    }
+
     /// Whether column `i` is left out of the output.
     pub fn drops(&self, column: usize) -> bool {
         self.plans.get(column).is_some_and(|p| p.action.is_drop())
