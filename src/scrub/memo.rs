@@ -8,8 +8,11 @@
 //! instead of the detectors, a normaliser and a keyed hash. It changes no output and no count:
 //! a remembered value is counted again, with its own record number. It is shared by the
 //! workers of one scrubber, one lock per column, so with more threads a value is still searched
-//! about once (two workers may miss it at the same moment). A worker goes through a column's values of a chunk of records in one [`MemoPass`],
-//! which holds the lock over a run of repeats instead of taking it for each value.
+//! about once (two workers may miss it at the same moment, and a value is not remembered when
+//! another worker holds the lock just then). A worker goes through a column's values of a
+//! chunk of records in one [`MemoPass`], which holds the lock over a run of repeats instead of
+//! taking it for each value; workers choose columns no other worker is in when they can
+//! ([`Memo::is_free`]).
 //!
 //! Columns whose values do not repeat (one IIN per row of a students list) would pay for the
 //! memo without gain: a column that hits in fewer than one lookup in [`RARE_HITS`] of a window
@@ -249,11 +252,11 @@ impl ColumnMemo {
         for hash in hashes {
             let s = &self.slots[hash as usize & mask];
             if s.hash == hash {
-                // Every cache line of the value (a comment spans two or three), and the
-                // first of its new value, up to a few lines.
+                // Every cache line of the value (a comment spans two or three) up to a few,
+                // and the one where its new value starts.
                 let at = s.at as usize;
                 let end = (at + (s.key_len as usize) + 1).min(at + TOUCHED_BYTES);
-                for i in (at..end).step_by(64) {
+                for i in (at..end).step_by(64).chain([end - 1]) {
                     if let Some(b) = bytes.get(i) {
                         std::hint::black_box(*b);
                     }
