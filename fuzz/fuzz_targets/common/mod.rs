@@ -7,14 +7,14 @@ use std::sync::LazyLock;
 
 use tazala::classify::Classifier;
 use tazala::detect::DetectorSet;
-use tazala::io::{self, FileFormat, FileJob, Pipeline};
+use tazala::io::{self, Detectors, FileFormat, FileJob, Pipeline};
 use tazala::key::Key;
 use tazala::policy::Policy;
 use tazala::pseudonym::Pseudonymiser;
 
 struct Fixed {
     classifier: Classifier,
-    detectors: DetectorSet,
+    detectors: Detectors,
     policy: Policy,
     pseudonymiser: Pseudonymiser,
     pool: rayon::ThreadPool,
@@ -41,7 +41,7 @@ static FIXED: LazyLock<Fixed> = LazyLock::new(|| {
     }));
     Fixed {
         classifier: Classifier::builtin(),
-        detectors: DetectorSet::builtin(),
+        detectors: Detectors::from(DetectorSet::builtin()),
         policy: Policy::defaults(),
         pseudonymiser: Pseudonymiser::new(&Key::from_bytes([7; 32])),
         pool: rayon::ThreadPoolBuilder::new()
