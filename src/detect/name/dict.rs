@@ -47,7 +47,7 @@ impl BitFilter {
     fn new(keys: usize, bits_per_key: usize) -> Self {
         let bits = (keys * bits_per_key).next_power_of_two().max(64);
         BitFilter {
-            words: vec![0; bits / 64],
+            words: written_zeros(bits / 64),
             shift: 64 - bits.trailing_zeros(),
         }
     }
@@ -101,7 +101,7 @@ impl Dictionary {
             .trailing_zeros()
             .max(4);
         let shift = 64 - bits;
-        let mut slots = vec![0u64; 1 << bits];
+        let mut slots = written_zeros(1 << bits);
         let mut any = BitFilter::new(entries, 16);
         let mut given = BitFilter::new(given_keys, 16);
         let mut keys = 0;
@@ -183,6 +183,18 @@ impl Dictionary {
     pub fn len(&self) -> usize {
         self.keys
     }
+}
+
+/// `n` zero words, written rather than allocated zeroed. A zeroed allocation maps the
+/// kernel's shared zero page, and the build's first access to each page is a read (a probe, a
+/// filter word to OR into): the write that follows then faults again to copy the page and
+/// flushes it from every other CPU's TLB, an interrupt to each core for each of ~1,300 pages
+/// while other threads of tazala run. Written zeros fault once per page, on the write.
+fn written_zeros(n: usize) -> Vec<u64> {
+    let mut words = Vec::with_capacity(n);
+    // Opaque, so that the compiler does not turn the fill back into a zeroed allocation.
+    words.resize(n, std::hint::black_box(0));
+    words
 }
 
 /// Two sorted key sequences as one, in order.
