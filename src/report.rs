@@ -77,6 +77,13 @@ impl ColumnCounts {
     }
 }
 
+/// Adds each count of `rhs` to the same place in `counts`.
+fn add_each(counts: &mut [u64], rhs: &[u64]) {
+    for (a, b) in counts.iter_mut().zip(rhs) {
+        *a += b;
+    }
+}
+
 /// Counts per kind, kept in [`Kind::ALL`] order and written as a map of the kinds found (a
 /// count is added for every value, so it is an array, not a map).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -106,9 +113,7 @@ impl Index<&Kind> for KindCounts {
 
 impl AddAssign<&KindCounts> for KindCounts {
     fn add_assign(&mut self, rhs: &KindCounts) {
-        for (a, b) in self.0.iter_mut().zip(&rhs.0) {
-            *a += b;
-        }
+        add_each(&mut self.0, &rhs.0);
     }
 }
 
@@ -173,9 +178,7 @@ impl Index<&str> for ActionCounts {
 
 impl AddAssign<&ActionCounts> for ActionCounts {
     fn add_assign(&mut self, rhs: &ActionCounts) {
-        for (a, b) in self.0.iter_mut().zip(&rhs.0) {
-            *a += b;
-        }
+        add_each(&mut self.0, &rhs.0);
     }
 }
 

@@ -383,9 +383,6 @@ struct RecordReader {
     dialect: Dialect,
     /// Records split so far, the header included: numbers records in error messages.
     records: u64,
-    /// Bytes of the last batch: the next batch's buffer is allocated that large at once, not
-    /// grown (and copied) read after read.
-    last_batch: usize,
 }
 
 /// One batch: its records' bytes, and spans into them.
@@ -447,8 +444,8 @@ impl RecordReader {
                 }
             }
         }
-        // What follows the batch's last record starts the next batch's buffer.
-        self.last_batch = scan;
+        // What follows the batch's last record starts the next batch's buffer, allocated as
+        // large as this batch at once rather than grown (and copied) read after read.
         self.pending = Vec::with_capacity(scan + 2 * READ_BYTES);
         self.pending.extend_from_slice(&bytes[scan..]);
         bytes.truncate(scan);
@@ -514,7 +511,6 @@ fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<(OpenCsv
         eof: false,
         dialect: Dialect { delimiter: b',' },
         records: 0,
-        last_batch: 0,
     };
     let file = || job.input.display().to_string();
     reader

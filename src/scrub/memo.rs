@@ -421,13 +421,7 @@ pub struct MemoPass<'m> {
 impl<'m> MemoPass<'m> {
     /// The column's memo, locked; `None` for a column the memo was not made for.
     fn column(&mut self) -> Option<&mut ColumnMemo> {
-        if self.held.is_none() {
-            let lock = &self.memo.columns.get(self.column)?.0;
-            // A worker that panicked holding the lock left whole entries behind (an entry is
-            // inserted in one step), so the memo is still sound.
-            self.held = Some(lock.lock().unwrap_or_else(PoisonError::into_inner));
-        }
-        self.held.as_deref_mut()
+        self.lock_column(true)
     }
 
     /// The column's memo if this pass holds its lock or can take it at once; `None` when
@@ -436,13 +430,25 @@ impl<'m> MemoPass<'m> {
     /// sleep, and the other worker may hold it through a run of lookups or while its table
     /// grows.
     fn column_if_free(&mut self) -> Option<&mut ColumnMemo> {
+        self.lock_column(false)
+    }
+
+    /// The column's memo, locked by this pass if it was not already; without `wait`, `None`
+    /// when another worker holds the lock.
+    fn lock_column(&mut self, wait: bool) -> Option<&mut ColumnMemo> {
         if self.held.is_none() {
             let lock = &self.memo.columns.get(self.column)?.0;
-            self.held = match lock.try_lock() {
-                Ok(guard) => Some(guard),
-                Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-                Err(TryLockError::WouldBlock) => return None,
-            };
+            // A worker that panicked holding the lock left whole entries behind (an entry is
+            // inserted in one step), so the memo is still sound.
+            self.held = Some(if wait {
+                lock.lock().unwrap_or_else(PoisonError::into_inner)
+            } else {
+                match lock.try_lock() {
+                    Ok(guard) => guard,
+                    Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                    Err(TryLockError::WouldBlock) => return None,
+                }
+            });
         }
         self.held.as_deref_mut()
     }

@@ -138,7 +138,7 @@ impl<'a> Scrubber<'a> {
         &self.plans
     }
 
-    /// Whether no worker is in column `i`'s memo at this moment: a hint for choosing which
+    /// Whether no worker is in column `column`'s memo at this moment: a hint for choosing which
     /// column to scrub next, stale as soon as it is given.
     pub fn column_is_free(&self, column: usize) -> bool {
         self.memo.is_free(column)
