@@ -348,28 +348,71 @@ pub fn write_field(out: &mut Vec<u8>, value: &[u8], was_quoted: bool, dialect: D
     out.push(Dialect::QUOTE);
 }
 
-/// Appends the next block of `src` (up to [`READ_BYTES`], less only at its end) to `buf`, and
-/// sets `eof` when `src` has no more.
-fn read_block(src: &mut impl Read, eof: &mut bool, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    let filled = buf.len();
-    buf.resize(filled + READ_BYTES, 0);
-    let mut n = 0;
-    while filled + n < buf.len() {
-        match src.read(&mut buf[filled + n..]) {
-            Ok(0) => {
-                *eof = true;
-                break;
-            }
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(filled);
-                return Err(e);
-            }
+/// Bytes read from the input: the first `len` bytes of `bytes`, whose rest is zeroed memory
+/// kept for the next reads. A buffer is handed from batch to batch, so it is zeroed (and its
+/// pages faulted in) once, not at every read.
+#[derive(Default)]
+struct ReadBuffer {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl std::ops::Deref for ReadBuffer {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl ReadBuffer {
+    /// Makes room for `total` bytes in all, zeroing only memory never used before.
+    fn make_room(&mut self, total: usize) {
+        if self.bytes.len() < total {
+            self.bytes.resize(total, 0);
         }
     }
-    buf.truncate(filled + n);
-    Ok(())
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    fn extend_from_slice(&mut self, more: &[u8]) {
+        self.make_room(self.len + more.len());
+        self.bytes[self.len..self.len + more.len()].copy_from_slice(more);
+        self.len += more.len();
+    }
+
+    /// Removes the first `n` bytes.
+    fn drain_front(&mut self, n: usize) {
+        self.bytes.copy_within(n..self.len, 0);
+        self.len -= n;
+    }
+
+    /// Appends the next block of `src` (up to [`READ_BYTES`], less only at its end), and sets
+    /// `eof` when `src` has no more.
+    fn read_block(&mut self, src: &mut impl Read, eof: &mut bool) -> std::io::Result<()> {
+        self.make_room(self.len + READ_BYTES);
+        let block = &mut self.bytes[self.len..self.len + READ_BYTES];
+        let mut n = 0;
+        while n < block.len() {
+            match src.read(&mut block[n..]) {
+                Ok(0) => {
+                    *eof = true;
+                    break;
+                }
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.len += n;
+        Ok(())
+    }
 }
 
 /// Reads records in batches from a decompressed stream. Bytes are read straight into the
@@ -378,7 +421,7 @@ fn read_block(src: &mut impl Read, eof: &mut bool, buf: &mut Vec<u8>) -> std::io
 struct RecordReader {
     src: Box<dyn Read + Send>,
     /// Bytes read and not yet in a batch: from the start of the next record on.
-    pending: Vec<u8>,
+    pending: ReadBuffer,
     eof: bool,
     dialect: Dialect,
     /// Records split so far, the header included: numbers records in error messages.
@@ -388,7 +431,7 @@ struct RecordReader {
 /// One batch: its records' bytes, and spans into them.
 #[derive(Default)]
 struct Batch {
-    bytes: Vec<u8>,
+    bytes: ReadBuffer,
     records: Vec<RawRecord>,
     fields: Vec<FieldSpan>,
 }
@@ -396,7 +439,7 @@ struct Batch {
 impl RecordReader {
     /// Reads the next block of the input (up to [`READ_BYTES`]) into `pending`.
     fn fill(&mut self) -> std::io::Result<()> {
-        read_block(&mut self.src, &mut self.eof, &mut self.pending)
+        self.pending.read_block(&mut self.src, &mut self.eof)
     }
 
     /// Reads the next `max` records (fewer at the end, or past `BATCH_BYTES`) into `batch`,
@@ -404,6 +447,8 @@ impl RecordReader {
     fn next_batch(&mut self, max: usize, batch: &mut Batch) -> std::io::Result<()> {
         batch.records.clear();
         batch.fields.clear();
+        // A batch handed back lends its buffer to the batch after this one.
+        let mut spare = std::mem::take(&mut batch.bytes);
         let mut bytes = std::mem::take(&mut self.pending);
         let mut scan = 0;
         while batch.records.len() < max && scan < BATCH_BYTES {
@@ -440,14 +485,16 @@ impl RecordReader {
                             MAX_RECORD_BYTES >> 20
                         )));
                     }
-                    read_block(&mut self.src, &mut self.eof, &mut bytes)?;
+                    bytes.read_block(&mut self.src, &mut self.eof)?;
                 }
             }
         }
-        // What follows the batch's last record starts the next batch's buffer, allocated as
-        // large as this batch at once rather than grown (and copied) read after read.
-        self.pending = Vec::with_capacity(scan + 2 * READ_BYTES);
-        self.pending.extend_from_slice(&bytes[scan..]);
+        // What follows the batch's last record starts the next batch's buffer, made as large
+        // as this batch (and some) at once rather than grown (and copied) read after read.
+        spare.clear();
+        spare.make_room(scan + scan / 4 + 2 * READ_BYTES);
+        spare.extend_from_slice(&bytes[scan..]);
+        self.pending = spare;
         bytes.truncate(scan);
         batch.bytes = bytes;
         Ok(())
@@ -455,7 +502,8 @@ impl RecordReader {
 
     /// Reads batches of `size` records, `limit` records in all, on a thread of its own, and
     /// hands them to `each` in order: reading, decompressing and splitting overlap with
-    /// scrubbing, and at most two batches wait in memory.
+    /// scrubbing, and at most two batches wait in memory. A batch done with goes back to the
+    /// reader, which fills it again: its memory is then already allocated and mapped.
     fn for_each_batch(
         mut self,
         job: &FileJob,
@@ -465,10 +513,11 @@ impl RecordReader {
     ) -> Result<()> {
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(1);
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<Batch>();
             scope.spawn(move || {
                 let mut left = limit;
                 while left > 0 {
-                    let mut batch = Batch::default();
+                    let mut batch = done_rx.try_recv().unwrap_or_default();
                     let n = usize::try_from(left).unwrap_or(usize::MAX).min(size);
                     let read = self.next_batch(n, &mut batch);
                     let done = read.is_err() || batch.records.is_empty();
@@ -486,6 +535,8 @@ impl RecordReader {
                     break;
                 }
                 each(&batch)?;
+                // Unless the reader has stopped, in which case the batch is just dropped.
+                let _ = done_tx.send(batch);
             }
             Ok(())
         })
@@ -507,7 +558,7 @@ fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<(OpenCsv
     let src = super::open_input(&job.input, job.format.compression, progress)?;
     let mut reader = RecordReader {
         src,
-        pending: Vec::with_capacity(READ_BYTES),
+        pending: ReadBuffer::default(),
         eof: false,
         dialect: Dialect { delimiter: b',' },
         records: 0,
@@ -519,7 +570,7 @@ fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<(OpenCsv
     let (encoding, encoding_evidence) =
         TextEncoding::detect(&reader.pending, reader.eof).with_context(file)?;
     if encoding == (TextEncoding::Utf8 { bom: true }) {
-        reader.pending.drain(..UTF8_BOM.len());
+        reader.pending.drain_front(UTF8_BOM.len());
     }
     reader.dialect = Dialect::sniff(&reader.pending);
     let mut batch = Batch::default();
@@ -1235,6 +1286,70 @@ mod tests {
             }
         }
         records
+    }
+
+    /// A source that hands out its bytes a few hundred at a time, never a whole block.
+    struct Trickle {
+        data: Vec<u8>,
+        at: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf
+                .len()
+                .min(self.data.len() - self.at)
+                .min(300 + self.at % 977);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn batches_read_in_pieces_and_refilled_hold_every_record_whole() {
+        // Longer than several blocks, with quoted delimiters and line breaks that blocks and
+        // batches cut anywhere.
+        let mut data = Vec::new();
+        for i in 0..60_000 {
+            let note = "x".repeat(i % 90);
+            data.extend_from_slice(
+                format!("{i},\"a, \"\"b\"\"\n{note}\",{}\r\n", i * 7).as_bytes(),
+            );
+        }
+        let whole = split(&data, b',');
+        let mut reader = RecordReader {
+            src: Box::new(Trickle {
+                data: data.clone(),
+                at: 0,
+            }),
+            pending: ReadBuffer::default(),
+            eof: false,
+            dialect: Dialect { delimiter: b',' },
+            records: 0,
+        };
+        // One batch filled again and again, as the reader's thread refills handed-back ones.
+        let mut batch = Batch::default();
+        let mut got: Vec<Vec<String>> = Vec::new();
+        loop {
+            reader.next_batch(7_001, &mut batch).unwrap();
+            if batch.records.is_empty() {
+                break;
+            }
+            for r in &batch.records {
+                got.push(
+                    batch.fields[r.fields.clone()]
+                        .iter()
+                        .map(|f| {
+                            String::from_utf8(unquote(&batch.bytes[f.start..f.end]).into_owned())
+                                .unwrap()
+                        })
+                        .collect(),
+                );
+            }
+        }
+        assert_eq!(got.len(), 60_000);
+        assert!(got == whole, "records differ from one reading of the whole");
     }
 
     #[test]
