@@ -42,6 +42,8 @@ const MAX_LEN: usize = 19;
 const MAX_GROUPS: usize = 24;
 /// Visible digits a masked card needs at each end.
 const MASKED_MIN_VISIBLE: usize = 4;
+/// The fewest digits any card this detector reads shows: a masked one's two visible ends.
+pub const MIN_VISIBLE_DIGITS: usize = 2 * MASKED_MIN_VISIBLE;
 const CONTEXT_WINDOW: usize = 40;
 /// Characters before a number in which a document word rejects it.
 const DOCUMENT_WINDOW: usize = 32;

@@ -156,6 +156,10 @@ impl<'a> Scrubber<'a> {
             scrubber: self,
             column,
             memo: self.memo.pass(column),
+            searched: self
+                .plans
+                .get(column)
+                .is_some_and(|p| matches!(p.action, ColumnAction::Spans(_))),
         }
     }
 
@@ -448,6 +452,9 @@ pub struct ColumnPass<'s, 'a> {
     scrubber: &'s Scrubber<'a>,
     column: usize,
     memo: memo::MemoPass<'s>,
+    /// The column's values are searched span by span: one the detectors can find nothing in
+    /// is left as it is, and counts as nothing found.
+    searched: bool,
 }
 
 impl ColumnPass<'_, '_> {
@@ -509,6 +516,11 @@ impl ColumnPass<'_, '_> {
         counts.values += 1;
         if is_blank(value) {
             counts.empty += 1;
+            return false;
+        }
+        // Grades and percentages in a searched column: settled by a look at their bytes, cheaper
+        // than a memo lookup. Nothing found means nothing to count.
+        if self.searched && crate::detect::nothing_to_find(value) {
             return false;
         }
         let remember = match self.memo.recall(value, out.as_deref_mut()) {
