@@ -592,6 +592,23 @@ mod tests {
         assert_eq!(d.plain_whole("директор@почта.рф"), None, "asks find");
     }
 
+    proptest::proptest! {
+        /// Packing lower-cases as `to_ascii_lowercase` does, and tells words apart.
+        #[test]
+        fn packed_words_are_the_lower_cased_words(a in "[ -~]{1,16}", b in "[ -~]{1,16}") {
+            let lower = |w: &str| {
+                let mut bytes = [0u8; MAX_PACKED];
+                bytes[..w.len()].copy_from_slice(w.to_ascii_lowercase().as_bytes());
+                u128::from_le_bytes(bytes)
+            };
+            proptest::prop_assert_eq!(packed(a.as_bytes()), Some(lower(&a)));
+            proptest::prop_assert_eq!(
+                packed(a.as_bytes()) == packed(b.as_bytes()),
+                a.eq_ignore_ascii_case(&b)
+            );
+        }
+    }
+
     #[test]
     fn rules_file_parses() {
         let d = EmailDetector::builtin();
