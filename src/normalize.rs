@@ -143,7 +143,7 @@ pub fn name(value: &str) -> String {
 /// Digits of a number written with the separators people use in identifiers; `None` when
 /// anything else is in it.
 fn digits_of(value: &str, separators: &[char]) -> Option<String> {
-    let v = value.trim();
+    let v = crate::detect::trim(value);
     if v.is_empty() || !v.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
@@ -202,7 +202,7 @@ fn phone(value: &str, scope: Scope) -> Option<String> {
 /// of the local part, `patterns/email.toml`) for columns and free text alike.
 fn email(value: &str) -> Option<String> {
     static DETECTOR: OnceLock<EmailDetector> = OnceLock::new();
-    let mut v = value.trim();
+    let mut v = crate::detect::trim(value);
     if v.as_bytes()
         .get(..7)
         .is_some_and(|p| p.eq_ignore_ascii_case(b"mailto:"))

@@ -162,7 +162,7 @@ pub fn placeholder(kind: Option<Kind>) -> &'static str {
 /// Whether a value (or a span) is already the output of an action: a pseudonym, a placeholder
 /// or a masked value. Such values are not personal data and are not counted as findings.
 pub fn is_scrubbed(value: &str) -> bool {
-    let v = value.trim();
+    let v = crate::detect::trim(value);
     // Most values are none of these shapes, told by their first byte and length alone.
     let shaped = matches!(
         v.len(),

@@ -408,7 +408,7 @@ impl ColumnDigits {
 /// zero (`61211600012`, padded and re-checked), scientific notation (`6.12116E+10` →
 /// [`ColumnValue::Unverifiable`]; exact when every digit is kept, `8.71008401427E+11`).
 pub fn normalize_column_value(value: &str) -> ColumnValue {
-    let v = strip_text_markers(value.trim());
+    let v = strip_text_markers(super::trim(value));
     if v.is_empty() {
         return ColumnValue::Empty;
     }
@@ -478,7 +478,7 @@ fn strip_text_markers(v: &str) -> &str {
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
         .unwrap_or(v);
-    v.trim()
+    super::trim(v)
 }
 
 /// `871008401427.0` / `871008401427,00` → `871008401427`.

@@ -128,6 +128,23 @@ impl Finding {
     }
 }
 
+/// `value` without white space at either end, as `str::trim` gives it, without decoding a
+/// character when the end bytes settle it: a byte from `!` to `~`, or the lead byte of a
+/// Cyrillic letter, is no white space (Unicode's beyond ASCII start with C2, E1, E2 or E3, and
+/// none ends in an ASCII byte). Nearly every value is trimmed as it is.
+pub fn trim(value: &str) -> &str {
+    let bytes = value.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return value;
+    };
+    let clean_start = first > b' ' && !matches!(first, 0x7F..=0xC2 | 0xE1..=0xE3);
+    match (clean_start, last > b' ' && last < 0x7F) {
+        (true, true) => value,
+        (true, false) => value.trim_end(),
+        _ => value.trim(),
+    }
+}
+
 /// Whether no built-in detector can find anything in `text`, from its bytes alone: it is
 /// ASCII, has no letter (names, e-mail and messenger handles), no `@` or `/` (e-mail,
 /// messenger links), no `?` (a capital letter lost in Windows-1251), and fewer ASCII digits than
@@ -259,6 +276,14 @@ mod tests {
             kind,
             confidence,
             normalized: String::new(),
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcut trims as `str::trim` does, white space of every kind included.
+        #[test]
+        fn trim_is_str_trim(value in "[ \t\n\r\u{0B}\u{0C}\u{85}\u{A0}\u{2000}\u{3000}a-zА-яӘә~\u{7F}1.]{0,8}") {
+            proptest::prop_assert_eq!(trim(&value), value.trim());
         }
     }
 

@@ -415,7 +415,7 @@ impl Detector for PhoneDetector {
 /// assert_eq!(normalize_column_value("+7 600 123 45 67"), None);
 /// ```
 pub fn normalize_column_value(value: &str) -> Option<String> {
-    let mut v = value.trim();
+    let mut v = super::trim(value);
     for link in ["https://wa.me/", "http://wa.me/", "wa.me/", "tel:"] {
         if v.len() >= link.len() && v.as_bytes()[..link.len()].eq_ignore_ascii_case(link.as_bytes())
         {

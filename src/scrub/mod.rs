@@ -198,7 +198,7 @@ impl<'a> Scrubber<'a> {
         tally: &mut Tally,
         out: Option<&mut String>,
     ) -> bool {
-        let trimmed = value.trim();
+        let trimmed = crate::detect::trim(value);
         let Some(plan) = self.plans.get(column) else {
             return false;
         };
@@ -363,7 +363,7 @@ impl<'a> Scrubber<'a> {
         }
         tally.changed = true;
         if let Some(out) = out {
-            self.apply(kind, value.trim(), normalized, action, out);
+            self.apply(kind, crate::detect::trim(value), normalized, action, out);
         }
         true
     }
