@@ -77,14 +77,17 @@ impl Pseudonymiser {
     /// Appends the pseudonym of `normalized`, a value of `kind` (`None`: no known kind).
     pub fn pseudonym(&self, kind: Option<Kind>, normalized: &str, out: &mut String) {
         let hash = self.hash(kind, normalized);
+        // An e-mail pseudonym is written in lower case, as addresses usually are.
+        let email = kind == Some(Kind::Email);
+        let case = if email { 0x20 } else { 0 };
         let mut token = [0u8; TOKEN_LEN];
         for (i, byte) in hash[..TOKEN_LEN / 2].iter().enumerate() {
-            token[2 * i] = ALPHABET[usize::from(byte >> 4)];
-            token[2 * i + 1] = ALPHABET[usize::from(byte & 0x0f)];
+            token[2 * i] = ALPHABET[usize::from(byte >> 4)] | case;
+            token[2 * i + 1] = ALPHABET[usize::from(byte & 0x0f)] | case;
         }
         let token = std::str::from_utf8(&token).expect("alphabet is ASCII");
-        if kind == Some(Kind::Email) {
-            out.push_str(&token.to_ascii_lowercase());
+        if email {
+            out.push_str(token);
             out.push('@');
             out.push_str(EMAIL_DOMAIN);
         } else {
