@@ -265,6 +265,33 @@ fn ragged_record_with_fewer_fields() {
     );
 }
 
+/// Batches are scrubbed two at a time, so a later batch can fail before an earlier one
+/// does: the error reported is still the first in the file, whatever the threads and the
+/// batch size.
+#[test]
+fn of_two_ragged_records_in_different_batches_the_first_is_named() {
+    let c = Case::new();
+    let mut text = students(20_000);
+    text.push_str(&format!("{SECRET_IIN},{SECRET_NAME}\n"));
+    // Record 20,090: in the next batch of 100, in flight at the same time.
+    text.push_str(&students(88)[text.find('\n').unwrap() + 1..]);
+    text.push_str(&format!("{SECRET_IIN},{SECRET_NAME},5,5\n"));
+    let input = c.input("two.csv", text.as_bytes());
+    for (threads, batch) in [("1", "16384"), ("2", "100"), ("2", "7"), ("2", "1")] {
+        let r = c.scrub(
+            &input,
+            &c.out("two.csv"),
+            &["--threads", threads, "--batch-records", batch],
+        );
+        assert_refusal(
+            &r,
+            &["two.csv: record 20001", "2 fields but the header has 3"],
+        );
+        assert!(!r.stderr.contains("20090"), "{}", r.stderr);
+        assert_eq!(c.outputs(), Vec::<PathBuf>::new(), "nothing written");
+    }
+}
+
 #[test]
 fn unterminated_quote() {
     let c = Case::new();

@@ -23,8 +23,9 @@
 //!
 //! Processing. Records are read and split in batches of [`Pipeline::batch_records`] (and at
 //! most 32 MiB) on a thread of their own, one batch ahead; each batch is split into chunks
-//! scrubbed in parallel (rayon, ordered), a chunk column by column (one pass of the scrubber
-//! per column, see `scrub::ColumnPass`), and written in input order by a thread of its own, so
+//! scrubbed in parallel (rayon, ordered; two batches at a time, so that no worker waits for
+//! the last chunk of one), a chunk column by column (one pass of the scrubber per column, see
+//! `scrub::ColumnPass`), and written in input order by a thread of its own, so
 //! the output is the same whatever the number of threads and memory is bounded by the batch,
 //! not the file. Columns are classified once, from the header and a first batch of
 //! a fixed size (`CLASSIFY_RECORDS`, at most 32 MiB), so the classification, and the output,
@@ -33,8 +34,11 @@
 //! What this module is not: it decides nothing about values (see `scrub`).
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::Read;
 use std::ops::Range;
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc::{Receiver, Sender};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -59,6 +63,9 @@ const MAX_RECORD_BYTES: usize = BATCH_BYTES;
 /// lock, its look-ahead) is worth setting up, few enough that a batch splits into a dozen tasks
 /// or more for the workers to share.
 const RECORDS_PER_TASK: usize = 1024;
+/// Batches the workers have at once: a worker done with its chunks of one batch starts on the
+/// next instead of waiting for the other workers' last chunks.
+const IN_FLIGHT: usize = 2;
 /// Records of the first batch, whatever the batch size: columns are classified from it, so
 /// the classification (and the output) does not depend on `--batch-records`.
 const CLASSIFY_RECORDS: usize = 16_384;
@@ -500,37 +507,47 @@ impl RecordReader {
         Ok(())
     }
 
-    /// Reads batches of `size` records, `limit` records in all, on a thread of its own, and
-    /// hands them to `each` in order: reading, decompressing and splitting overlap with
-    /// scrubbing, and at most two batches wait in memory. A batch done with goes back to the
-    /// reader, which fills it again: its memory is then already allocated and mapped.
-    fn for_each_batch(
+    /// Reads batches of `size` records, `limit` records in all, on a thread of `threads`,
+    /// one batch ahead: reading, decompressing and splitting overlap with scrubbing. Gives
+    /// the batches as read (an empty one ends the file), and where to send a batch done
+    /// with: the reader fills it again, its memory already allocated and mapped.
+    fn read_ahead<'scope>(
         mut self,
-        job: &FileJob,
+        threads: &'scope std::thread::Scope<'scope, '_>,
         size: usize,
         limit: u64,
+    ) -> (Receiver<std::io::Result<Batch>>, Sender<Batch>) {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(1);
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Batch>();
+        threads.spawn(move || {
+            let mut left = limit;
+            while left > 0 {
+                let mut batch = done_rx.try_recv().unwrap_or_default();
+                let n = usize::try_from(left).unwrap_or(usize::MAX).min(size);
+                let read = self.next_batch(n, &mut batch);
+                let done = read.is_err() || batch.records.is_empty();
+                left -= batch.records.len() as u64;
+                // A closed channel: the consumer stopped on an error.
+                if tx.send(read.map(|()| batch)).is_err() || done {
+                    break;
+                }
+            }
+        });
+        (rx, done_tx)
+    }
+
+    /// Hands every batch of `size` records, in order, to `each` (see
+    /// [`read_ahead`](Self::read_ahead)).
+    fn for_each_batch(
+        self,
+        job: &FileJob,
+        size: usize,
         mut each: impl FnMut(&Batch) -> Result<()>,
     ) -> Result<()> {
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(1);
-            let (done_tx, done_rx) = std::sync::mpsc::channel::<Batch>();
-            scope.spawn(move || {
-                let mut left = limit;
-                while left > 0 {
-                    let mut batch = done_rx.try_recv().unwrap_or_default();
-                    let n = usize::try_from(left).unwrap_or(usize::MAX).min(size);
-                    let read = self.next_batch(n, &mut batch);
-                    let done = read.is_err() || batch.records.is_empty();
-                    left -= batch.records.len() as u64;
-                    // A closed channel: the consumer stopped on an error.
-                    if tx.send(read.map(|()| batch)).is_err() || done {
-                        break;
-                    }
-                }
-            });
-            for batch in rx {
-                let batch =
-                    batch.with_context(|| format!("cannot read {}", job.input.display()))?;
+        std::thread::scope(|threads| {
+            let (batches, done_tx) = self.read_ahead(threads, size, u64::MAX);
+            for batch in batches {
+                let batch = batch.with_context(|| read_error(job))?;
                 if batch.records.is_empty() {
                     break;
                 }
@@ -541,6 +558,91 @@ impl RecordReader {
             Ok(())
         })
     }
+
+    /// `work` on `first` (a batch read already; an empty one ends the file), then on
+    /// batches of `size` records, `limit` records in all (see [`read_ahead`](Self::read_ahead)),
+    /// in the pool's workers, [`IN_FLIGHT`] batches at a time; `done` gets the results in
+    /// input order. `work` is given the batch and the number of its first record. The first
+    /// error in input order (reading, `work` or `done`) stops the run and is returned.
+    #[allow(clippy::too_many_arguments)]
+    fn par_for_each_batch<T: Send>(
+        self,
+        job: &FileJob,
+        first: Batch,
+        size: usize,
+        limit: u64,
+        pool: &rayon::ThreadPool,
+        work: impl Fn(&Batch, u64) -> Result<T> + Sync,
+        mut done: impl FnMut(T) -> Result<()>,
+    ) -> Result<()> {
+        if first.records.is_empty() {
+            return Ok(());
+        }
+        let work = &work;
+        std::thread::scope(|threads| {
+            let (batches, done_tx) = self.read_ahead(threads, size, limit);
+            let mut incoming = std::iter::once(Ok(first)).chain(batches.iter());
+            pool.in_place_scope(|tasks| {
+                let (result_tx, result_rx) = std::sync::mpsc::channel();
+                // Results by batch number from `oldest` on; `None` until its work is done.
+                let mut results: VecDeque<Option<(std::thread::Result<Result<T>>, Batch)>> =
+                    VecDeque::new();
+                let (mut spawned, mut oldest, mut next_record) = (0usize, 0usize, 1u64);
+                let mut more = true;
+                loop {
+                    while more && spawned - oldest < IN_FLIGHT {
+                        let batch = match incoming.next() {
+                            Some(Ok(batch)) => batch,
+                            Some(Err(e)) => {
+                                // Reported in its place: after the batches read before it.
+                                let e = anyhow::Error::new(e).context(read_error(job));
+                                results.push_back(Some((Ok(Err(e)), Batch::default())));
+                                spawned += 1;
+                                more = false;
+                                break;
+                            }
+                            None => Batch::default(),
+                        };
+                        if batch.records.is_empty() {
+                            more = false;
+                            break;
+                        }
+                        let (number, first_record, result_tx) =
+                            (spawned, next_record, result_tx.clone());
+                        next_record += batch.records.len() as u64;
+                        tasks.spawn(move |_| {
+                            // A panic too is sent, to be raised again where the results are
+                            // waited for: a task that sent nothing would be waited for forever.
+                            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                work(&batch, first_record)
+                            }));
+                            // A closed channel: the run stopped on an earlier batch's error.
+                            let _ = result_tx.send((number, result, batch));
+                        });
+                        spawned += 1;
+                        results.push_back(None);
+                    }
+                    if oldest == spawned {
+                        return Ok(());
+                    }
+                    while results[0].is_none() {
+                        let (number, result, batch) =
+                            result_rx.recv().expect("a task sends its result");
+                        results[number - oldest] = Some((result, batch));
+                    }
+                    let (result, batch) = results.pop_front().flatten().expect("received");
+                    oldest += 1;
+                    done(result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?)?;
+                    // Unless the reader has stopped, in which case the batch is just dropped.
+                    let _ = done_tx.send(batch);
+                }
+            })
+        })
+    }
+}
+
+fn read_error(job: &FileJob) -> String {
+    format!("cannot read {}", job.input.display())
 }
 
 /// A file opened for reading, its encoding and dialect decided, its header read.
@@ -794,17 +896,21 @@ pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     // A scan changes nothing: no key is needed even where the policy would pseudonymise.
     let scrubber = Scrubber::for_scan(plans, pipeline.detectors());
     let mut totals = FileCounts::new(open.headers.len());
-    let mut next_record = 1u64;
-    let mut each = |batch: &Batch| -> Result<()> {
-        totals += &process_batch(&open, batch, next_record, &scrubber, pipeline, job, None)?;
-        next_record += batch.records.len() as u64;
-        Ok(())
-    };
-    if !first.records.is_empty() {
-        each(&first)?;
-        let left = limit.saturating_sub(first.records.len() as u64);
-        reader.for_each_batch(job, pipeline.batch_records, left, each)?;
-    }
+    let left = limit.saturating_sub(first.records.len() as u64);
+    reader.par_for_each_batch(
+        job,
+        first,
+        pipeline.batch_records,
+        left,
+        pipeline.pool,
+        |batch, first_record| {
+            process_batch(&open, batch, first_record, &scrubber, pipeline, job, None)
+        },
+        |counts| {
+            totals += &counts;
+            Ok(())
+        },
+    )?;
     progress.finish_and_clear();
     Ok(FileReport {
         input: job.input.display().to_string(),
@@ -846,7 +952,6 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     out.writer().write_all(&header).with_context(write_err)?;
 
     let mut totals = FileCounts::new(open.headers.len());
-    let mut next_record = 1u64;
     // Batches are written on a thread of their own, so the workers scrub the next batch
     // meanwhile.
     let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
@@ -865,33 +970,34 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
             }
             Ok(out)
         });
-        let mut each = |batch: &Batch| -> Result<()> {
-            let mut chunk_out = Vec::new();
-            let counts = process_batch(
-                &open,
-                batch,
-                next_record,
-                &scrubber,
-                pipeline,
-                job,
-                Some(&mut chunk_out),
-            )?;
-            totals += &counts;
-            next_record += batch.records.len() as u64;
-            // A closed channel: the writer stopped on an error, which its join reports.
-            if full_tx.send(chunk_out).is_err() {
-                anyhow::bail!("the writer stopped");
-            }
-            Ok(())
-        };
-        let read = if first.records.is_empty() {
-            Ok(())
-        } else {
-            each(&first).and_then(|()| {
-                drop(first);
-                reader.for_each_batch(job, pipeline.batch_records, u64::MAX, each)
-            })
-        };
+        let read = reader.par_for_each_batch(
+            job,
+            first,
+            pipeline.batch_records,
+            u64::MAX,
+            pipeline.pool,
+            |batch, first_record| {
+                let mut chunk_out = Vec::new();
+                let counts = process_batch(
+                    &open,
+                    batch,
+                    first_record,
+                    &scrubber,
+                    pipeline,
+                    job,
+                    Some(&mut chunk_out),
+                )?;
+                Ok((chunk_out, counts))
+            },
+            |(chunk_out, counts)| {
+                totals += &counts;
+                // A closed channel: the writer stopped on an error, which its join reports.
+                if full_tx.send(chunk_out).is_err() {
+                    anyhow::bail!("the writer stopped");
+                }
+                Ok(())
+            },
+        );
         drop(full_tx);
         let written = writer
             .join()
@@ -1253,15 +1359,17 @@ impl RawCsv {
         size: usize,
         mut each: impl FnMut(&[u8], &[RawRecord], &[FieldSpan]) -> Result<()>,
     ) -> Result<()> {
-        self.reader.for_each_batch(job, size, u64::MAX, |b| {
-            each(&b.bytes, &b.records, &b.fields)
-        })
+        self.reader
+            .for_each_batch(job, size, |b| each(&b.bytes, &b.records, &b.fields))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+    use crate::io::FileFormat;
 
     fn split(data: &[u8], delimiter: u8) -> Vec<Vec<String>> {
         let mut fields = Vec::new();
@@ -1350,6 +1458,89 @@ mod tests {
         }
         assert_eq!(got.len(), 60_000);
         assert!(got == whole, "records differ from one reading of the whole");
+    }
+
+    fn reader_of(data: Vec<u8>) -> RecordReader {
+        RecordReader {
+            src: Box::new(Trickle { data, at: 0 }),
+            pending: ReadBuffer::default(),
+            eof: false,
+            dialect: Dialect { delimiter: b',' },
+            records: 0,
+        }
+    }
+
+    /// Records `1` to `n`, one number a line.
+    fn numbers(n: usize) -> Vec<u8> {
+        (1..=n)
+            .flat_map(|i| format!("{i}\n").into_bytes())
+            .collect()
+    }
+
+    /// The batches' results, in order, of `work` over records 1 to 40: a first batch of 4,
+    /// then batches of 3.
+    fn run_batches(work: impl Fn(&Batch, u64) -> Result<u64> + Sync) -> (Result<()>, Vec<u64>) {
+        let job = FileJob {
+            input: "numbers.csv".into(),
+            output: None,
+            format: FileFormat::of(Path::new("numbers.csv")).unwrap(),
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let mut reader = reader_of(numbers(40));
+        let mut first = Batch::default();
+        reader.next_batch(4, &mut first).unwrap();
+        let mut done = Vec::new();
+        let result = reader.par_for_each_batch(&job, first, 3, u64::MAX, &pool, work, |n| {
+            done.push(n);
+            Ok(())
+        });
+        (result, done)
+    }
+
+    /// Sleeps the longer the earlier the batch, so that batches in flight together finish
+    /// in the reverse of their order.
+    fn late_for_early_batches(first_record: u64) {
+        std::thread::sleep(std::time::Duration::from_millis(40 - first_record));
+    }
+
+    #[test]
+    fn batches_in_flight_end_in_input_order() {
+        let (result, done) = run_batches(|batch, first_record| {
+            late_for_early_batches(first_record);
+            assert_eq!(batch.records.len(), if first_record == 1 { 4 } else { 3 });
+            Ok(first_record)
+        });
+        result.unwrap();
+        let expected: Vec<u64> = std::iter::once(1).chain((5..=40).step_by(3)).collect();
+        assert_eq!(done, expected);
+    }
+
+    #[test]
+    fn of_failing_batches_in_flight_the_first_in_input_order_is_the_error() {
+        // The batches from records 17 and 20, in flight together, fail; the later one first.
+        let (result, done) = run_batches(|_, first_record| {
+            late_for_early_batches(first_record);
+            match first_record {
+                17 | 20 => anyhow::bail!("batch from record {first_record}"),
+                _ => Ok(first_record),
+            }
+        });
+        assert_eq!(result.unwrap_err().to_string(), "batch from record 17");
+        assert_eq!(done, [1, 5, 8, 11, 14]);
+    }
+
+    #[test]
+    fn a_panic_in_a_batch_is_raised_again_not_waited_for() {
+        let outcome = std::panic::catch_unwind(|| {
+            run_batches(|_, first_record| {
+                assert_ne!(first_record, 20, "a worker panics");
+                Ok(first_record)
+            })
+        });
+        assert!(outcome.is_err());
     }
 
     #[test]
