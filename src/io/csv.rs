@@ -25,11 +25,11 @@
 //! most 32 MiB) on a thread of their own, one batch ahead; each batch is split into chunks
 //! scrubbed in parallel (rayon, ordered; two batches at a time, so that no worker waits for
 //! the last chunk of one), a chunk column by column (one pass of the scrubber per column, see
-//! `scrub::ColumnPass`), and written in input order by a thread of its own, so
-//! the output is the same whatever the number of threads and memory is bounded by the batch,
-//! not the file. Columns are classified once, from the header and a first batch of
-//! a fixed size (`CLASSIFY_RECORDS`, at most 32 MiB), so the classification, and the output,
-//! do not depend on the batch size either.
+//! `scrub::ColumnPass`), and written in input order by a thread of its own, so the output is
+//! the same whatever the number of threads, and memory is bounded by a few batches, not the
+//! file. Columns are classified once, from the header and a first batch of a fixed size
+//! (`CLASSIFY_RECORDS`, at most 32 MiB), so the classification, and the output, do not depend
+//! on the batch size either.
 //!
 //! What this module is not: it decides nothing about values (see `scrub`).
 
