@@ -127,12 +127,38 @@ impl Dialect {
     }
 }
 
-/// A field's raw bytes in a buffer: the quotes of a quoted field included.
+/// A field's raw bytes in a buffer: the quotes of a quoted field included. Twelve bytes, not
+/// twenty-four: the reader writes one per field and every column pass reads them again, and a
+/// batch's buffer is far below 4 GiB (see [`BATCH_BYTES`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldSpan {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
     pub quoted: bool,
+}
+
+impl FieldSpan {
+    fn new(start: usize, end: usize, quoted: bool) -> Self {
+        let offset = |at: usize| u32::try_from(at).expect("a batch's buffer is under 4 GiB");
+        FieldSpan {
+            start: offset(start),
+            end: offset(end),
+            quoted,
+        }
+    }
+
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// Where the field's raw bytes are.
+    pub fn range(&self) -> Range<usize> {
+        self.start()..self.end()
+    }
 }
 
 /// A record's raw bytes in a buffer: `start..content_end` the fields, `content_end..end` its
@@ -209,11 +235,7 @@ fn parse_record(
         if at_newline && end > start && data[end - 1] == b'\r' {
             end -= 1;
         }
-        fields.push(FieldSpan {
-            start: base + start,
-            end: base + end,
-            quoted,
-        });
+        fields.push(FieldSpan::new(base + start, base + end, quoted));
         if i == len {
             return Parsed::Record(len, len);
         }
@@ -687,17 +709,13 @@ fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<(OpenCsv
     check_record(job, 0, &batch.bytes, header, raw_fields, encoding)?;
     let header_fields: Vec<FieldSpan> = batch.fields[header.fields.clone()]
         .iter()
-        .map(|f| FieldSpan {
-            start: f.start - header.start,
-            end: f.end - header.start,
-            quoted: f.quoted,
-        })
+        .map(|f| FieldSpan::new(f.start() - header.start, f.end() - header.start, f.quoted))
         .collect();
     let headers = header_fields
         .iter()
         .map(|f| {
             encoding
-                .decode(&unquote(&header_raw[f.start..f.end]))
+                .decode(&unquote(&header_raw[f.range()]))
                 .trim()
                 .to_string()
         })
@@ -729,7 +747,7 @@ fn check_record(
         return Ok(());
     }
     for (col, f) in fields.iter().enumerate() {
-        if std::str::from_utf8(&buf[f.start..f.end]).is_err() {
+        if std::str::from_utf8(&buf[f.range()]).is_err() {
             let how = if encoding == (TextEncoding::Utf8 { bom: true }) {
                 "declared by its byte-order mark"
             } else {
@@ -751,7 +769,7 @@ fn check_record(
 /// An unclosed quote runs to the end of the file, so only a last field can be unclosed.
 fn check_quotes(job: &FileJob, number: u64, buf: &[u8], fields: &[FieldSpan]) -> Result<()> {
     if let Some(last) = fields.last().filter(|f| f.quoted)
-        && !super::checks::quote_closed(&buf[last.start..last.end])
+        && !super::checks::quote_closed(&buf[last.range()])
     {
         return Err(field_error(
             job,
@@ -789,7 +807,7 @@ fn plan_from_batch(
             }
             let value = open
                 .encoding
-                .decode(&unquote(&buf[f.start..f.end]))
+                .decode(&unquote(&buf[f.range()]))
                 .trim()
                 .to_string();
             if !value.is_empty() {
@@ -1037,7 +1055,7 @@ fn write_header(open: &OpenCsv, scrubber: &Scrubber) -> Vec<u8> {
     if !(0..open.headers.len()).any(|i| scrubber.drops(i)) {
         return raw.clone();
     }
-    let content_end = open.header_fields.last().map_or(0, |f| f.end);
+    let content_end = open.header_fields.last().map_or(0, |f| f.end());
     let mut out = Vec::with_capacity(raw.len());
     let mut first = true;
     for (i, f) in open.header_fields.iter().enumerate() {
@@ -1048,7 +1066,7 @@ fn write_header(open: &OpenCsv, scrubber: &Scrubber) -> Vec<u8> {
             out.push(open.dialect.delimiter);
         }
         first = false;
-        out.extend_from_slice(&raw[f.start..f.end]);
+        out.extend_from_slice(&raw[f.range()]);
     }
     out.extend_from_slice(&raw[content_end..]);
     out
@@ -1138,7 +1156,7 @@ fn process_batch(
                         for record in chunk {
                             let f = field(record);
                             col_counts.values += 1;
-                            let raw = &view.buf[f.start..f.end];
+                            let raw = &view.buf[f.range()];
                             let blank = if f.quoted {
                                 unquote(raw).iter().all(u8::is_ascii_whitespace)
                             } else {
@@ -1152,10 +1170,10 @@ fn process_batch(
                     for record in chunk {
                         let f = field(record);
                         values.push(match text {
-                            Some(text) => unquote_text(&text[f.start - lo..f.end - lo]),
+                            Some(text) => unquote_text(&text[f.start() - lo..f.end() - lo]),
                             None => {
                                 let (value, lossy) =
-                                    decode_field(&view.buf[f.start..f.end], view.encoding);
+                                    decode_field(&view.buf[f.range()], view.encoding);
                                 col_counts.undecodable += u64::from(lossy);
                                 value
                             }
@@ -1293,9 +1311,9 @@ fn write_record(
         let mut from = record.start;
         for v in changed.values {
             let f = &fields[v.column];
-            out.extend_from_slice(&buf[from..f.start]);
+            out.extend_from_slice(&buf[from..f.start()]);
             write_field(out, &changed.bytes[v.span.clone()], f.quoted, view.dialect);
-            from = f.end;
+            from = f.end();
         }
         out.extend_from_slice(&buf[from..record.end]);
         return;
@@ -1314,7 +1332,7 @@ fn write_record(
         first = false;
         match new {
             Some(v) => write_field(out, &changed.bytes[v.span.clone()], f.quoted, dialect),
-            None => out.extend_from_slice(&buf[f.start..f.end]),
+            None => out.extend_from_slice(&buf[f.range()]),
         }
     }
     out.extend_from_slice(&buf[record.content_end..record.end]);
@@ -1383,8 +1401,7 @@ mod tests {
                         fields
                             .iter()
                             .map(|f| {
-                                String::from_utf8(unquote(&data[f.start..f.end]).into_owned())
-                                    .unwrap()
+                                String::from_utf8(unquote(&data[f.range()]).into_owned()).unwrap()
                             })
                             .collect(),
                     );
@@ -1449,7 +1466,7 @@ mod tests {
                     batch.fields[r.fields.clone()]
                         .iter()
                         .map(|f| {
-                            String::from_utf8(unquote(&batch.bytes[f.start..f.end]).into_owned())
+                            String::from_utf8(unquote(&batch.bytes[f.range()]).into_owned())
                                 .unwrap()
                         })
                         .collect(),

@@ -97,7 +97,7 @@ fn csv_value<'a>(
 ) -> std::borrow::Cow<'a, str> {
     match field {
         None => std::borrow::Cow::Borrowed(""),
-        Some(f) => csv::decode_field(&bytes[f.start..f.end], encoding).0,
+        Some(f) => csv::decode_field(&bytes[f.range()], encoding).0,
     }
 }
 
@@ -224,7 +224,7 @@ impl Records {
                                         dialect,
                                     );
                                 }
-                                (None, Some(f)) => buf.extend_from_slice(&bytes[f.start..f.end]),
+                                (None, Some(f)) => buf.extend_from_slice(&bytes[f.range()]),
                                 (None, None) => {}
                             }
                             for (a, _) in added.iter().enumerate().filter(|(_, c)| c.after == i) {
@@ -339,12 +339,12 @@ fn rewrite_csv_header(raw: &RawCsv, added: &[NewColumn]) -> Vec<u8> {
     if raw.encoding == (TextEncoding::Utf8 { bom: true }) {
         out.extend_from_slice(UTF8_BOM);
     }
-    let content_end = raw.header_fields.last().map_or(0, |f| f.end);
+    let content_end = raw.header_fields.last().map_or(0, |f| f.end());
     for (i, f) in raw.header_fields.iter().enumerate() {
         if i > 0 {
             out.push(raw.dialect.delimiter);
         }
-        out.extend_from_slice(&raw.header_raw[f.start..f.end]);
+        out.extend_from_slice(&raw.header_raw[f.range()]);
         for a in added.iter().filter(|a| a.after == i) {
             out.push(raw.dialect.delimiter);
             csv::write_field(
