@@ -184,6 +184,38 @@ pub struct AtomicOutput {
     committed: bool,
 }
 
+/// Syncs of a file being written, each on a thread of its own, for a writer that must not
+/// wait for the disk (the Parquet writer encodes on the workers' threads). One runs at a time;
+/// a sync asked for while one runs is skipped, since the next one covers it. An error is
+/// reported at the next [`start`](Self::start) or at [`wait`](Self::wait): one file
+/// description's write error is reported to one sync only, so a later sync may not see it.
+#[derive(Default)]
+pub struct BackgroundSync {
+    running: Option<std::thread::JoinHandle<io::Result<()>>>,
+}
+
+impl BackgroundSync {
+    /// Flushes `file` and starts putting what it holds on the disk, unless a sync still runs.
+    pub fn start(&mut self, file: &mut BufWriter<File>) -> io::Result<()> {
+        if self.running.as_ref().is_some_and(|s| !s.is_finished()) {
+            return Ok(());
+        }
+        self.wait()?;
+        file.flush()?;
+        let file = file.get_ref().try_clone()?;
+        self.running = Some(std::thread::spawn(move || file.sync_data()));
+        Ok(())
+    }
+
+    /// Waits for the sync running, if any, and gives its result.
+    pub fn wait(&mut self) -> io::Result<()> {
+        match self.running.take() {
+            Some(sync) => sync.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A writer that must be finished (compression trailers) before the file is complete.
 pub trait FinishWrite: Write + Send {
     fn finish(self: Box<Self>) -> io::Result<File>;

@@ -59,7 +59,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use rayon::prelude::*;
 
-use super::{AtomicOutput, Compression, FileJob, FinishWrite, Pipeline};
+use super::{AtomicOutput, BackgroundSync, Compression, FileJob, FinishWrite, Pipeline};
 use crate::action::Action;
 use crate::classify::{ColumnClass, ColumnKind};
 use crate::policy::{ColumnAction, ColumnPlan};
@@ -765,6 +765,9 @@ struct ParallelWriter {
     group: Option<Vec<ArrowColumnWriter>>,
     /// [`MAX_GROUP_BYTES`], smaller in tests.
     max_group_bytes: usize,
+    /// Each row group is put on the disk as it is written, so the sync before the rename waits
+    /// for the last one only.
+    sync: BackgroundSync,
 }
 
 impl ParallelWriter {
@@ -783,6 +786,7 @@ impl ParallelWriter {
             schema,
             group: None,
             max_group_bytes: MAX_GROUP_BYTES,
+            sync: BackgroundSync::default(),
         })
     }
 
@@ -836,12 +840,15 @@ impl ParallelWriter {
             chunk.append_to_row_group(&mut row_group)?;
         }
         row_group.close()?;
+        self.file.flush()?;
+        self.sync.start(self.file.inner_mut().file())?;
         Ok(())
     }
 
     /// Writes the last row group and the footer; returns the stream for the atomic rename.
     fn finish(mut self) -> Result<Box<dyn FinishWrite>> {
         self.end_group()?;
+        self.sync.wait()?;
         Ok(self.file.into_inner()?)
     }
 }
