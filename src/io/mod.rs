@@ -182,10 +182,11 @@ pub struct AtomicOutput {
     target: PathBuf,
     writer: Option<Box<dyn FinishWrite>>,
     committed: bool,
+    sync: BackgroundSync,
 }
 
-/// Syncs of a file being written, each on a thread of its own, for a writer that must not
-/// wait for the disk (the Parquet writer encodes on the workers' threads). One runs at a time;
+/// Syncs of a file being written, each on a thread of its own, so that its writer goes on
+/// meanwhile (the Parquet writer encodes on the workers' threads). One runs at a time;
 /// a sync asked for while one runs is skipped, since the next one covers it. An error is
 /// reported at the next [`start`](Self::start) or at [`wait`](Self::wait): one file
 /// description's write error is reported to one sync only, so a later sync may not see it.
@@ -287,6 +288,7 @@ impl AtomicOutput {
             target: target.to_path_buf(),
             writer: Some(writer),
             committed: false,
+            sync: BackgroundSync::default(),
         })
     }
 
@@ -300,14 +302,12 @@ impl AtomicOutput {
         self.writer.take().expect("writer taken once")
     }
 
-    /// Puts what was written so far on the disk (a compressor's pending output stays
-    /// pending: its stream is not changed). A writer calls it now and then on a long output,
-    /// on a thread of its own, so the sync before the rename waits only for the last part
-    /// while the workers are busy with the rest.
+    /// Starts putting what was written so far on the disk (a compressor's pending output stays
+    /// pending: its stream is not changed; see [`BackgroundSync`]). A writer calls it now and
+    /// then on a long output, so the sync before the rename waits only for the last part.
     pub fn sync_so_far(&mut self) -> io::Result<()> {
         let file = self.writer.as_mut().expect("writer not taken").file();
-        file.flush()?;
-        file.get_ref().sync_data()
+        self.sync.start(file)
     }
 
     /// Finishes the stream, syncs it and renames it onto the target.
@@ -318,6 +318,9 @@ impl AtomicOutput {
 
     /// [`commit`](Self::commit) with the writer taken by [`take_writer`](Self::take_writer).
     pub fn commit_with(mut self, writer: Box<dyn FinishWrite>) -> Result<()> {
+        self.sync
+            .wait()
+            .with_context(|| format!("cannot write {}", self.target.display()))?;
         let file = writer
             .finish()
             .with_context(|| format!("cannot write {}", self.target.display()))?;
