@@ -293,8 +293,6 @@ impl EmailDetector {
     }
 }
 
-/// An ASCII word of at most [`MAX_PACKED`] bytes, lower-cased, as one number (zero bytes
-/// after it, which no domain holds): compared in one instruction, not byte by byte.
 /// A set of short ASCII words, case-insensitive, as [`packed`] numbers in an open-addressing
 /// table at most a quarter full: a lookup is a multiplication and, nearly always, one compare.
 /// The rules' lists are a few dozen words, looked up for every address.
@@ -356,6 +354,8 @@ impl PackedSet {
     }
 }
 
+/// An ASCII word of at most [`MAX_PACKED`] bytes, lower-cased, as one number (zero bytes
+/// after it, which no domain holds): compared in one instruction, not byte by byte.
 #[inline]
 fn packed(word: &[u8]) -> Option<u128> {
     if word.is_empty() || word.len() > MAX_PACKED || !word.is_ascii() {

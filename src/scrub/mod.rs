@@ -214,7 +214,7 @@ impl<'a> Scrubber<'a> {
                     tally.found(f.kind);
                 }
                 tally.with_findings = !scratch.findings.is_empty();
-                self.whole(None, value, "", action, tally, out)
+                self.whole(None, trimmed, "", action, tally, out)
             }
             (kind, ColumnAction::Whole(action)) => {
                 let value_kind = kind.value_kind();
@@ -237,7 +237,7 @@ impl<'a> Scrubber<'a> {
                     None if action == Action::Keep => return false,
                     None => normalize::fallback(None, trimmed),
                 };
-                self.whole(value_kind, value, &normalized, action, tally, out)
+                self.whole(value_kind, trimmed, &normalized, action, tally, out)
             }
         }
     }
@@ -348,10 +348,11 @@ impl<'a> Scrubber<'a> {
             .retain(|f| !pseudonym::is_scrubbed(&text[f.start..f.end]));
     }
 
+    /// Applies `action` to a whole value, `trimmed` of the white space at its ends.
     fn whole(
         &self,
         kind: Option<Kind>,
-        value: &str,
+        trimmed: &str,
         normalized: &str,
         action: Action,
         tally: &mut Tally,
@@ -363,7 +364,7 @@ impl<'a> Scrubber<'a> {
         }
         tally.changed = true;
         if let Some(out) = out {
-            self.apply(kind, crate::detect::trim(value), normalized, action, out);
+            self.apply(kind, trimmed, normalized, action, out);
         }
         true
     }
