@@ -39,6 +39,7 @@ use std::io::Read;
 use std::ops::Range;
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -973,13 +974,16 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     // Batches are written on a thread of their own, so the workers scrub the next batch
     // meanwhile.
     let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+    let spare = SpareBuffers::default();
     let writing = std::thread::scope(|scope| -> Result<()> {
+        let spare = &spare;
         let writer = scope.spawn(move || -> Result<AtomicOutput> {
             let mut unsynced = 0;
             for chunks in full_rx {
                 for bytes in chunks {
                     out.writer().write_all(&bytes).with_context(write_err)?;
                     unsynced += bytes.len();
+                    spare.give_back(bytes);
                 }
                 if unsynced >= super::SYNC_BYTES {
                     out.sync_so_far().with_context(write_err)?;
@@ -1003,7 +1007,7 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
                     &scrubber,
                     pipeline,
                     job,
-                    Some(&mut chunk_out),
+                    Some((&mut chunk_out, spare)),
                 )?;
                 Ok((chunk_out, counts))
             },
@@ -1081,9 +1085,10 @@ fn process_batch(
     scrubber: &Scrubber,
     pipeline: &Pipeline,
     job: &FileJob,
-    out: Option<&mut Vec<Vec<u8>>>,
+    out: Option<(&mut Vec<Vec<u8>>, &SpareBuffers)>,
 ) -> Result<FileCounts> {
     let writing = out.is_some();
+    let spare = out.as_ref().map(|(_, spare)| *spare);
     let columns = open.headers.len();
     let drops = (0..columns).any(|i| scrubber.drops(i));
     let view = View {
@@ -1212,11 +1217,11 @@ fn process_batch(
                     }
                     runs[col] = run_start..changed.len();
                 }
-                if !writing {
+                let Some(spare) = spare else {
                     return Ok((Vec::new(), counts));
-                }
+                };
                 // Room for the chunk as read and pseudonyms a little longer than their values.
-                let mut bytes = Vec::with_capacity((hi - lo) + (hi - lo) / 4);
+                let mut bytes = spare.take((hi - lo) + (hi - lo) / 4);
                 let changed = in_record_order(&changed, &runs, chunk.len());
                 let mut rest = changed.as_slice();
                 for (k, record) in chunk.iter().enumerate() {
@@ -1241,12 +1246,39 @@ fn process_batch(
     let mut out = out;
     for r in results {
         let (bytes, counts) = r?;
-        if let Some(out) = out.as_deref_mut() {
+        if let Some((out, _)) = out.as_mut() {
             out.push(bytes);
         }
         totals += &counts;
     }
     Ok(totals)
+}
+
+/// Output buffers the writer is done with, for the workers to fill again: a chunk's output is
+/// a few hundred KiB, which the allocator would otherwise map afresh, and the kernel fault in
+/// page by page, for every chunk. What is kept is bounded by the chunks in flight at once.
+#[derive(Default)]
+struct SpareBuffers(Mutex<Vec<Vec<u8>>>);
+
+impl SpareBuffers {
+    /// Buffers kept at most: more than the chunks of the batches in flight.
+    const KEEP: usize = 64;
+
+    /// An empty buffer with room for `capacity` bytes.
+    fn take(&self, capacity: usize) -> Vec<u8> {
+        let spare = self.0.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let mut bytes = spare.unwrap_or_default();
+        bytes.reserve(capacity);
+        bytes
+    }
+
+    fn give_back(&self, mut bytes: Vec<u8>) {
+        bytes.clear();
+        let mut spare = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if spare.len() < Self::KEEP {
+            spare.push(bytes);
+        }
+    }
 }
 
 /// The changed values of a chunk of `records` records sorted by record, then column, from
@@ -1521,6 +1553,24 @@ mod tests {
     /// in the reverse of their order.
     fn late_for_early_batches(first_record: u64) {
         std::thread::sleep(std::time::Duration::from_millis(40 - first_record));
+    }
+
+    #[test]
+    fn a_spare_buffer_comes_back_empty_with_its_memory() {
+        let spare = SpareBuffers::default();
+        let mut bytes = spare.take(100);
+        assert!(bytes.is_empty() && bytes.capacity() >= 100);
+        bytes.extend_from_slice(&[7; 5000]);
+        let held = bytes.as_ptr();
+        spare.give_back(bytes);
+        let again = spare.take(10);
+        assert!(again.is_empty() && again.capacity() >= 5000);
+        assert_eq!(again.as_ptr(), held);
+        // No more are kept than a run has in flight.
+        for _ in 0..2 * SpareBuffers::KEEP {
+            spare.give_back(vec![1]);
+        }
+        assert_eq!(spare.0.lock().unwrap().len(), SpareBuffers::KEEP);
     }
 
     #[test]
