@@ -1,6 +1,7 @@
 //! `tazala scrub` next to a plain copy of the same file, in the same run, through the real
-//! release binary: the acceptance benchmark of the issue ("scrub reaches ≥ 50 % of a copy's
-//! throughput with 2 threads; peak memory under 300 MB on a 1 GB input").
+//! binary as installed (`cargo build --profile release-lto`): the acceptance benchmark of the
+//! issue ("scrub reaches ≥ 50 % of a copy's throughput with 2 threads; peak memory under 300 MB
+//! on a 1 GB input").
 //!
 //! Writes into a temporary directory (or `$TAZALA_BENCH_DIR`, kept) an LMS-like students
 //! export of `$TAZALA_BENCH_MB` MB (default 100): IIN, ФИО, phone, e-mail, class, course,
@@ -24,7 +25,7 @@
 //! comes from `/proc/self/stat`.
 //!
 //! ```text
-//! cargo build --release && cargo bench --bench scrub_vs_copy
+//! cargo build --profile release-lto && cargo bench --bench scrub_vs_copy
 //! TAZALA_BENCH_MB=1000 TAZALA_BENCH_RUNS=1 cargo bench --bench scrub_vs_copy
 //! ```
 //!
@@ -386,8 +387,9 @@ struct Timing {
     cpu: Option<Duration>,
 }
 
-/// The release binary next to this bench's own executable (`target/release/deps/..`), and
-/// refused when older than any source file: timing a stale binary would mislead.
+/// The binary as installed (profile `release-lto`, see Cargo.toml) in the target directory of
+/// this bench's own executable (`target/release/deps/..`), and refused when older than any
+/// source file: timing a stale binary would mislead.
 fn release_binary() -> Result<PathBuf> {
     if let Some(path) = std::env::var_os("TAZALA_BIN") {
         return Ok(PathBuf::from(path));
@@ -396,11 +398,13 @@ fn release_binary() -> Result<PathBuf> {
     let bin = exe
         .parent()
         .and_then(Path::parent)
-        .map(|release| release.join("tazala"))
-        .filter(|p| p.is_file() && p.parent().is_some_and(|d| d.ends_with("release")));
+        .and_then(Path::parent)
+        .map(|target| target.join("release-lto").join("tazala"))
+        .filter(|p| p.is_file());
     let Some(bin) = bin else {
         bail!(
-            "no target/release/tazala next to {}: run `cargo build --release` first (or set TAZALA_BIN)",
+            "no target/release-lto/tazala beside {}: run `cargo build --profile release-lto` \
+             first (or set TAZALA_BIN)",
             exe.display()
         );
     };
@@ -411,7 +415,7 @@ fn release_binary() -> Result<PathBuf> {
             let entry = entry?;
             if entry.file_type().is_file() && entry.metadata()?.modified()? > built {
                 bail!(
-                    "{} is older than {}: run `cargo build --release` first",
+                    "{} is older than {}: run `cargo build --profile release-lto` first",
                     bin.display(),
                     entry.path().display()
                 );

@@ -52,12 +52,18 @@ impl TextEncoding {
                  encoding cannot be told; convert it to UTF-8"
             );
         }
-        match std::str::from_utf8(block) {
-            Ok(_) if block.is_ascii() => Ok((
+        // The SIMD check settles the common case (valid text) in a tenth of the time; the
+        // standard one says where and how a block is not UTF-8.
+        let utf8 = match simdutf8::basic::from_utf8(block) {
+            Ok(_) => Ok(()),
+            Err(_) => std::str::from_utf8(block).map(|_| ()),
+        };
+        match utf8 {
+            Ok(()) if block.is_ascii() => Ok((
                 TextEncoding::Utf8 { bom: false },
                 "ascii only (read as utf-8)",
             )),
-            Ok(_) => Ok((TextEncoding::Utf8 { bom: false }, "valid utf-8")),
+            Ok(()) => Ok((TextEncoding::Utf8 { bom: false }, "valid utf-8")),
             // A character cut by the end of the block is not evidence against UTF-8.
             Err(e) if e.error_len().is_none() && !at_eof => {
                 Ok((TextEncoding::Utf8 { bom: false }, "valid utf-8"))
