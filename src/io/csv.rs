@@ -1087,7 +1087,7 @@ fn process_batch(
     job: &FileJob,
     out: Option<(&mut Vec<Vec<u8>>, &SpareBuffers)>,
 ) -> Result<FileCounts> {
-    let writing = out.is_some();
+    // Writing when there are buffers to write into.
     let spare = out.as_ref().map(|(_, spare)| *spare);
     let columns = open.headers.len();
     let drops = (0..columns).any(|i| scrubber.drops(i));
@@ -1189,7 +1189,7 @@ fn process_batch(
                         if k % scrub::LOOK_AHEAD == 0 {
                             pass.look_ahead(values[k..].iter().map(|v| v.as_ref()));
                         }
-                        if writing {
+                        if spare.is_some() {
                             // UTF-8: the new value is scrubbed straight into `new_text`, which
                             // is then the chunk's buffer of new values.
                             let (start, out) = if text.is_some() {
