@@ -32,6 +32,28 @@ const ALPHABET: &[u8; 16] = b"BCDFGHJKLMNPRSTV";
 /// Letters in a token: 64 bits. Among ten million people the chance of any two sharing a
 /// pseudonym is about 3 in a million.
 const TOKEN_LEN: usize = 16;
+/// The two letters each byte of the hash is written as (high half, low half), in upper case.
+const UPPER_PAIRS: [[u8; 2]; 256] = letter_pairs(0);
+/// The same in lower case, for e-mail pseudonyms.
+const LOWER_PAIRS: [[u8; 2]; 256] = letter_pairs(0x20);
+
+const fn letter_pairs(case: u8) -> [[u8; 2]; 256] {
+    let mut pairs = [[0; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [ALPHABET[byte >> 4] | case, ALPHABET[byte & 0x0f] | case];
+        byte += 1;
+    }
+    pairs
+}
+
+/// Bytes of the longest pseudonym.
+const LONGEST_PSEUDONYM: usize = if EMAIL_PSEUDONYM_LEN > LONGEST_PREFIXED {
+    EMAIL_PSEUDONYM_LEN
+} else {
+    LONGEST_PREFIXED
+};
+
 /// Domain of e-mail pseudonyms.
 pub const EMAIL_DOMAIN: &str = "pseudonym.invalid";
 /// Prefix of pseudonyms of values that are not of a known kind (a column forced by a rule).
@@ -79,22 +101,26 @@ impl Pseudonymiser {
         let hash = self.hash(kind, normalized);
         // An e-mail pseudonym is written in lower case, as addresses usually are.
         let email = kind == Some(Kind::Email);
-        let case = if email { 0x20 } else { 0 };
-        let mut token = [0u8; TOKEN_LEN];
-        for (i, byte) in hash[..TOKEN_LEN / 2].iter().enumerate() {
-            token[2 * i] = ALPHABET[usize::from(byte >> 4)] | case;
-            token[2 * i + 1] = ALPHABET[usize::from(byte & 0x0f)] | case;
+        let letters = if email { &LOWER_PAIRS } else { &UPPER_PAIRS };
+        // Put together on the stack and appended at once: this runs for every identifier.
+        let mut written = [0u8; LONGEST_PSEUDONYM];
+        let mut len = 0;
+        let mut put = |bytes: &[u8]| {
+            written[len..len + bytes.len()].copy_from_slice(bytes);
+            len += bytes.len();
+        };
+        if !email {
+            put(prefix(kind).as_bytes());
+            put(b"-");
         }
-        let token = std::str::from_utf8(&token).expect("alphabet is ASCII");
+        for &byte in &hash[..TOKEN_LEN / 2] {
+            put(&letters[usize::from(byte)]);
+        }
         if email {
-            out.push_str(token);
-            out.push('@');
-            out.push_str(EMAIL_DOMAIN);
-        } else {
-            out.push_str(prefix(kind));
-            out.push('-');
-            out.push_str(token);
+            put(b"@");
+            put(EMAIL_DOMAIN.as_bytes());
         }
+        out.push_str(std::str::from_utf8(&written[..len]).expect("the alphabet is ASCII"));
     }
 
     /// The pseudonym of `normalized` for a signed integer column: `-1` followed by 17 digits

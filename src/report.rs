@@ -94,6 +94,14 @@ impl KindCounts {
         self.0[kind as usize] += n;
     }
 
+    /// Adds `per_kind[i]` to the count of `Kind::ALL[i]`, for every kind: one value's findings,
+    /// added without a branch per kind.
+    pub fn add_all(&mut self, per_kind: &[u32; Kind::ALL.len()]) {
+        for (a, &b) in self.0.iter_mut().zip(per_kind) {
+            *a += u64::from(b);
+        }
+    }
+
     /// The kinds found and their counts, in [`Kind::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = (Kind, u64)> + '_ {
         Kind::ALL
@@ -150,9 +158,11 @@ impl ActionCounts {
         self.0[Self::index(action)] += n;
     }
 
-    /// Adds `n` to the action at [`index`](Self::index) `i`.
-    pub fn add_at(&mut self, i: usize, n: u64) {
-        self.0[i] += n;
+    /// Adds `per_action[i]` to the action at [`index`](Self::index) `i`, for every action.
+    pub fn add_all(&mut self, per_action: &[u32; Self::NAMES.len()]) {
+        for (a, &b) in self.0.iter_mut().zip(per_action) {
+            *a += u64::from(b);
+        }
     }
 
     /// The actions applied and their counts, by name in alphabetical order.

@@ -34,6 +34,7 @@
 //! What this module is not: it decides nothing about values (see `scrub`).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::io::Read;
 use std::ops::Range;
@@ -361,8 +362,11 @@ pub fn unquote_text(raw: &str) -> Cow<'_, str> {
 
 /// Writes a changed value: quoted when the original was, or when it must be.
 pub fn write_field(out: &mut Vec<u8>, value: &[u8], was_quoted: bool, dialect: Dialect) {
-    let must = memchr::memchr3(dialect.delimiter, Dialect::QUOTE, b'\n', value).is_some()
-        || memchr::memchr(b'\r', value).is_some();
+    // One pass without an early exit, which the compiler vectorises: new values are short
+    // (pseudonyms, placeholders), and two memchr calls cost more than the look itself.
+    let must = value.iter().fold(false, |must, &b| {
+        must | (b == dialect.delimiter) | (b == Dialect::QUOTE) | (b == b'\n') | (b == b'\r')
+    });
     if !(must || was_quoted) {
         out.extend_from_slice(value);
         return;
@@ -1137,10 +1141,15 @@ fn process_batch(
                 // values go end to end into `new_text` (UTF-8) or, encoded, `new_bytes`;
                 // `changed` holds (record in the chunk, column, span there) for each, as many
                 // as there are changes, not fields.
-                let mut new_bytes: Vec<u8> = Vec::new();
-                let mut new_text = String::new();
-                let mut new_value = String::new();
-                let mut changed: Vec<NewValue> = Vec::new();
+                let mut buffers = CHUNK_BUFFERS.take();
+                let ChunkBuffers {
+                    new_bytes,
+                    new_text,
+                    new_value,
+                    changed,
+                    sorted,
+                    start,
+                } = &mut buffers;
                 let mut values: Vec<Cow<str>> = Vec::with_capacity(chunk.len());
                 // Workers start on different columns, and skip a column another worker is in
                 // (for now) rather than wait for its lock. `changed` then holds one run per
@@ -1192,23 +1201,23 @@ fn process_batch(
                         if spare.is_some() {
                             // UTF-8: the new value is scrubbed straight into `new_text`, which
                             // is then the chunk's buffer of new values.
-                            let (start, out) = if text.is_some() {
-                                (new_text.len(), &mut new_text)
+                            let (from, out) = if text.is_some() {
+                                (new_text.len(), &mut *new_text)
                             } else {
                                 new_value.clear();
-                                (new_bytes.len(), &mut new_value)
+                                (new_bytes.len(), &mut *new_value)
                             };
                             if pass.scrub_into(value, number(k), scratch, col_counts, out) {
                                 let end = if text.is_some() {
                                     new_text.len()
                                 } else {
-                                    new_bytes.extend_from_slice(&view.encoding.encode(&new_value));
+                                    new_bytes.extend_from_slice(&view.encoding.encode(new_value));
                                     new_bytes.len()
                                 };
                                 changed.push(NewValue {
                                     record: k,
                                     column: col,
-                                    span: start..end,
+                                    span: from..end,
                                 });
                             }
                         } else {
@@ -1218,12 +1227,13 @@ fn process_batch(
                     runs[col] = run_start..changed.len();
                 }
                 let Some(spare) = spare else {
+                    CHUNK_BUFFERS.set(buffers.emptied());
                     return Ok((Vec::new(), counts));
                 };
                 // Room for the chunk as read and pseudonyms a little longer than their values.
                 let mut bytes = spare.take((hi - lo) + (hi - lo) / 4);
-                let changed = in_record_order(&changed, &runs, chunk.len());
-                let mut rest = changed.as_slice();
+                in_record_order(changed, &runs, chunk.len(), start, sorted);
+                let mut rest = sorted.as_slice();
                 for (k, record) in chunk.iter().enumerate() {
                     let fields = &batch.fields[record.fields.clone()];
                     let here = rest.iter().take_while(|c| c.record == k).count();
@@ -1238,6 +1248,7 @@ fn process_batch(
                     rest = &rest[here..];
                     write_record(&mut bytes, &view, record, fields, &changed, drops, scrubber);
                 }
+                CHUNK_BUFFERS.set(buffers.emptied());
                 Ok((bytes, counts))
             })
             .collect()
@@ -1281,25 +1292,76 @@ impl SpareBuffers {
     }
 }
 
-/// The changed values of a chunk of `records` records sorted by record, then column, from
-/// `changed` as the scrub loop lists them: column by column, each in record order, the run of
-/// column `c` at `runs[c]`. A counting sort: linear, where a comparison sort of a chunk's
-/// changes cost more than writing it.
-fn in_record_order(changed: &[NewValue], runs: &[Range<usize>], records: usize) -> Vec<NewValue> {
-    let mut start = vec![0usize; records + 1];
+/// The changed values of a chunk of `records` records, into `sorted` by record, then column,
+/// from `changed` as the scrub loop lists them: column by column, each in record order, the
+/// run of column `c` at `runs[c]`. A counting sort (`start` is its scratch): linear, where a
+/// comparison sort of a chunk's changes cost more than writing it.
+fn in_record_order(
+    changed: &[NewValue],
+    runs: &[Range<usize>],
+    records: usize,
+    start: &mut Vec<usize>,
+    sorted: &mut Vec<NewValue>,
+) {
+    start.clear();
+    start.resize(records + 1, 0);
     for c in changed {
         start[c.record + 1] += 1;
     }
     for k in 1..=records {
         start[k] += start[k - 1];
     }
-    let mut sorted = vec![NewValue::default(); changed.len()];
+    sorted.clear();
+    sorted.resize(changed.len(), NewValue::default());
     // Columns in increasing order; a counting sort keeps that order within a record.
     for c in runs.iter().flat_map(|r| &changed[r.clone()]) {
         sorted[start[c.record]] = c.clone();
         start[c.record] += 1;
     }
-    sorted
+}
+
+/// A worker's buffers for a chunk's new values, kept from chunk to chunk on its thread: made
+/// afresh for every chunk they were copied at each doubling as they grew, and their pages
+/// faulted in anew.
+#[derive(Default)]
+struct ChunkBuffers {
+    /// New values end to end (UTF-8 input).
+    new_text: String,
+    /// New values encoded end to end (other encodings), and the one being encoded.
+    new_bytes: Vec<u8>,
+    new_value: String,
+    /// What changed, column by column, and the same in record order.
+    changed: Vec<NewValue>,
+    sorted: Vec<NewValue>,
+    /// Scratch of the counting sort.
+    start: Vec<usize>,
+}
+
+impl ChunkBuffers {
+    /// Bytes of new values a worker keeps between chunks; a chunk of huge values (a megabyte of
+    /// text per field) gives its buffers back to the allocator instead.
+    const KEEP_BYTES: usize = 8 << 20;
+
+    /// The buffers cleared for the next chunk, their memory kept unless it is more than
+    /// [`KEEP_BYTES`](Self::KEEP_BYTES).
+    fn emptied(mut self) -> Self {
+        let kept = self.new_text.capacity()
+            + self.new_bytes.capacity()
+            + (self.changed.capacity() + self.sorted.capacity()) * size_of::<NewValue>();
+        if kept > Self::KEEP_BYTES {
+            return ChunkBuffers::default();
+        }
+        self.new_text.clear();
+        self.new_bytes.clear();
+        self.new_value.clear();
+        self.changed.clear();
+        self.sorted.clear();
+        self
+    }
+}
+
+thread_local! {
+    static CHUNK_BUFFERS: Cell<ChunkBuffers> = Cell::new(ChunkBuffers::default());
 }
 
 /// What workers need of an open file.
@@ -1717,12 +1779,22 @@ mod tests {
             new(3, 0),
             new(3, 1),
         ];
-        let sorted = in_record_order(&listed, &[3..6, 6..7, 0..2, 2..3], 4);
+        let mut sorted = Vec::new();
+        in_record_order(
+            &listed,
+            &[3..6, 6..7, 0..2, 2..3],
+            4,
+            &mut Vec::new(),
+            &mut sorted,
+        );
         let mut expected = listed.clone();
         expected.sort_by_key(|c| (c.record, c.column));
         assert_eq!(sorted, expected);
-        assert_eq!(in_record_order(&listed[3..], &[0..3, 3..4], 4).len(), 4);
-        assert!(in_record_order(&[], &[], 0).is_empty());
+        let (mut start, mut again) = (Vec::new(), Vec::new());
+        in_record_order(&listed[3..], &[0..3, 3..4], 4, &mut start, &mut again);
+        assert_eq!(again.len(), 4);
+        in_record_order(&[], &[], 0, &mut start, &mut again);
+        assert!(again.is_empty());
     }
 
     proptest::proptest! {
