@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
+use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::{AhoCorasick, Anchored, MatchKind};
 
 /// A set of context words, compiled once.
@@ -91,10 +91,12 @@ impl ContextWords {
 /// [`MAX_OCCURRENCES`] (a run of `####…`) is answered by the list's own automaton instead.
 #[derive(Clone, Debug)]
 pub struct WordLists {
-    /// Every case form of every word, all lists together, as a DFA driven byte by byte (one
-    /// table lookup per byte: windows are short and searched once per candidate); `None` when
-    /// there are no words. Shared, so that a clone is cheap.
-    matcher: Option<Arc<DFA>>,
+    /// Every case form of every word, all lists together, as an automaton driven byte by byte
+    /// (windows are short and searched once per candidate); `None` when there are no words.
+    /// A contiguous NFA, not a DFA: a DFA of these lists took most of tazala's start-up to
+    /// build (a scrub of 2,000 records 0.84 × the wall time), for scans that are a small part
+    /// of any run. Shared, so that a clone is cheap.
+    matcher: Option<Arc<NFA>>,
     /// For each pattern of `matcher`, the lists (bit *i* = list *i*) that hold it.
     lists_of: Vec<u32>,
     /// Each list alone, for windows with too many occurrences to record: built on first use
@@ -153,13 +155,13 @@ impl WordLists {
             }
         }
         let matcher = (!patterns.is_empty()).then(|| {
-            let dfa = DFA::builder()
+            let nfa = NFA::builder()
                 .match_kind(MatchKind::Standard)
                 .ascii_case_insensitive(true)
                 .prefilter(false)
                 .build(&patterns)
                 .expect("context words compile: they are plain literals");
-            Arc::new(dfa)
+            Arc::new(nfa)
         });
         let alone = Arc::new(AloneLists {
             lists: lists.clone(),
@@ -195,26 +197,26 @@ impl WordLists {
             len: 0,
             overflow: false,
         };
-        let Some(dfa) = &self.matcher else {
+        let Some(nfa) = &self.matcher else {
             return scan;
         };
-        let mut state = dfa
+        let mut state = nfa
             .start_state(Anchored::No)
-            .expect("an unanchored DFA has an unanchored start state");
+            .expect("an unanchored automaton has an unanchored start state");
         'bytes: for (i, &b) in window.as_bytes().iter().enumerate() {
-            state = dfa.next_state(Anchored::No, state, b);
-            if !dfa.is_special(state) || !dfa.is_match(state) {
+            state = nfa.next_state(Anchored::No, state, b);
+            if !nfa.is_special(state) || !nfa.is_match(state) {
                 continue;
             }
             let end = i + 1;
-            for k in 0..dfa.match_len(state) {
+            for k in 0..nfa.match_len(state) {
                 if scan.len == MAX_OCCURRENCES {
                     scan.overflow = true;
                     break 'bytes;
                 }
-                let pattern = dfa.match_pattern(state, k);
+                let pattern = nfa.match_pattern(state, k);
                 scan.occurrences[scan.len] = Occurrence {
-                    start: (end - dfa.pattern_len(pattern)) as u32,
+                    start: (end - nfa.pattern_len(pattern)) as u32,
                     end: end as u32,
                     lists: self.lists_of[pattern.as_usize()],
                 };
