@@ -51,13 +51,29 @@ pub enum Scope {
 /// The canonical form of `value` if the whole value is of `kind`.
 pub fn whole_value(kind: Kind, value: &str, scope: Scope) -> Option<String> {
     match kind {
-        Kind::Iin => iin(value, scope),
+        Kind::Iin | Kind::Phone | Kind::Email => {
+            let mut canonical = String::new();
+            whole_value_into(kind, value, scope, &mut canonical).then_some(canonical)
+        }
         Kind::Bin => bin(value),
-        Kind::Phone => phone(value, scope),
-        Kind::Email => email(value),
         Kind::Messenger => messenger(value, scope),
         Kind::Card => card(value),
         Kind::Name => None,
+    }
+}
+
+/// Like [`whole_value`], the canonical form appended to `out`; `false` (and `out` as it was)
+/// when the value is not of `kind`. A scrub calls this for every value of an identifier column,
+/// into a buffer it reuses: the common kinds write straight into it.
+pub fn whole_value_into(kind: Kind, value: &str, scope: Scope, out: &mut String) -> bool {
+    match kind {
+        Kind::Iin => iin_into(value, scope, out),
+        Kind::Phone => phone_into(value, scope, out),
+        Kind::Email => email_into(value, out),
+        _ => whole_value(kind, value, scope).is_some_and(|canonical| {
+            out.push_str(&canonical);
+            true
+        }),
     }
 }
 
@@ -88,8 +104,15 @@ pub fn fallback(kind: Option<Kind>, value: &str) -> String {
 /// for Нұрлан), whitespace runs made one space. Used for names and for column headers.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Like [`fold`], appended to `out`.
+pub fn fold_into(text: &str, out: &mut String) {
+    let mark = out.len();
     for word in text.split_whitespace() {
-        if !out.is_empty() {
+        if out.len() > mark {
             out.push(' ');
         }
         for c in word.chars() {
@@ -99,7 +122,6 @@ pub fn fold(text: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// The lower case of an ASCII, Russian or Kazakh letter without Unicode tables (names are
@@ -140,6 +162,11 @@ pub fn name(value: &str) -> String {
     fold(value)
 }
 
+/// Like [`name`], appended to `out`.
+pub fn name_into(value: &str, out: &mut String) {
+    fold_into(value, out);
+}
+
 /// Digits of a number written with the separators people use in identifiers; `None` when
 /// anything else is in it.
 fn digits_of(value: &str, separators: &[char]) -> Option<String> {
@@ -166,17 +193,20 @@ fn twelve_digits(value: &str) -> Option<ColumnDigits> {
     }
 }
 
-fn iin(value: &str, scope: Scope) -> Option<String> {
-    let d = twelve_digits(value)?;
+fn iin_into(value: &str, scope: Scope, out: &mut String) -> bool {
+    let Some(d) = twelve_digits(value) else {
+        return false;
+    };
     // Digit 5 is 0–3 in an IIN (tens of the birth day), 4–6 in a BIN.
     if !d.check.is_valid() || d.digits[4] > 3 {
-        return None;
+        return false;
     }
     // Outside an IIN column a number must also look issued (~0.2 % of random numbers do).
     if scope == Scope::Alone && !matches!(d.shape(), Some(IdNumber::Iin { .. })) {
-        return None;
+        return false;
     }
-    Some(d.to_ascii())
+    d.push_ascii(out);
+    true
 }
 
 fn bin(value: &str) -> Option<String> {
@@ -184,23 +214,22 @@ fn bin(value: &str) -> Option<String> {
     (d.check.is_valid() && matches!(d.shape(), Some(IdNumber::Bin { .. }))).then(|| d.to_ascii())
 }
 
-fn phone(value: &str, scope: Scope) -> Option<String> {
-    let e164 = phone::normalize_column_value(value)?;
+fn phone_into(value: &str, scope: Scope, out: &mut String) -> bool {
     // Alone, a bare national number (`7011234567`) is as likely any other ten-digit number:
     // only the `+7`/`8`/`7` prefix makes it a phone.
     if scope == Scope::Alone {
         let v = value.trim();
         let v = v.strip_suffix(".0").unwrap_or(v);
         if v.bytes().filter(u8::is_ascii_digit).count() < 11 {
-            return None;
+            return false;
         }
     }
-    Some(e164)
+    phone::normalize_column_value_into(value, out)
 }
 
 /// The e-mail detector's reading of the whole value: one rule (which providers ignore the case
 /// of the local part, `patterns/email.toml`) for columns and free text alike.
-fn email(value: &str) -> Option<String> {
+fn email_into(value: &str, out: &mut String) -> bool {
     static DETECTOR: OnceLock<EmailDetector> = OnceLock::new();
     let mut v = crate::detect::trim(value);
     if v.as_bytes()
@@ -210,16 +239,21 @@ fn email(value: &str) -> Option<String> {
         v = &v[7..];
     }
     // Most values of most columns: no `@`, no detector.
-    memchr::memchr(b'@', v.as_bytes())?;
+    if memchr::memchr(b'@', v.as_bytes()).is_none() {
+        return false;
+    }
     let detector = DETECTOR.get_or_init(EmailDetector::builtin);
-    if let Some(plain) = detector.plain_whole(v) {
-        return Some(plain);
+    if detector.plain_whole_into(v, out) {
+        return true;
     }
     let mut found = Vec::with_capacity(1);
     detector.find(v, &mut found);
     match found.pop() {
-        Some(f) if found.is_empty() && f.start == 0 && f.end == v.len() => Some(f.normalized),
-        _ => None,
+        Some(f) if found.is_empty() && f.start == 0 && f.end == v.len() => {
+            out.push_str(&f.normalized);
+            true
+        }
+        _ => false,
     }
 }
 
@@ -272,6 +306,44 @@ fn luhn_ok(digits: &str) -> bool {
 mod tests {
     use super::*;
     use Scope::{Alone, InColumn};
+
+    fn iin(value: &str, scope: Scope) -> Option<String> {
+        whole_value(Kind::Iin, value, scope)
+    }
+
+    fn phone(value: &str, scope: Scope) -> Option<String> {
+        whole_value(Kind::Phone, value, scope)
+    }
+
+    fn email(value: &str) -> Option<String> {
+        whole_value(Kind::Email, value, InColumn)
+    }
+
+    /// Appending into a buffer answers as the owned form does, and leaves a buffer that held
+    /// something before with that in front.
+    #[test]
+    fn the_canonical_form_appended_is_the_canonical_form() {
+        for (kind, value) in [
+            (Kind::Iin, "8710 0840 1427"),
+            (Kind::Iin, "871008401428"),
+            (Kind::Phone, "8 (701) 123-45-67"),
+            (Kind::Phone, "12"),
+            (Kind::Email, "Aigerim.K@Mail.RU"),
+            (Kind::Email, "директор@почта.рф"),
+            (Kind::Email, "no address"),
+            (Kind::Card, "4400 4301 2345 6789"),
+        ] {
+            let mut out = String::from("before|");
+            let appended = whole_value_into(kind, value, InColumn, &mut out);
+            let owned = whole_value(kind, value, InColumn);
+            assert_eq!(appended, owned.is_some(), "{value}");
+            assert_eq!(
+                out,
+                format!("before|{}", owned.unwrap_or_default()),
+                "{value}"
+            );
+        }
+    }
 
     #[test]
     fn iin_check_digit_matches_domain_vectors() {

@@ -187,6 +187,27 @@ impl EmailDetector {
     /// need. `None`: not that simple a shape, or not an address; ask `find`. The common case of
     /// an e-mail column.
     pub fn plain_whole(&self, value: &str) -> Option<String> {
+        let mut normalized = String::new();
+        self.plain_whole_into(value, &mut normalized)
+            .then_some(normalized)
+    }
+
+    /// Like [`plain_whole`](Self::plain_whole), the normalised form appended to `out`; `false`
+    /// (and `out` as it was) when the shortcut does not answer.
+    pub fn plain_whole_into(&self, value: &str, out: &mut String) -> bool {
+        self.plain_whole_at(value).is_some_and(|at| {
+            let mark = out.len();
+            out.push_str(value);
+            out[mark + at + 1..].make_ascii_lowercase();
+            if self.ignores_local_case(&out[mark + at + 1..]) {
+                out[mark..mark + at].make_ascii_lowercase();
+            }
+            true
+        })
+    }
+
+    /// Where the `@` is when the whole of `value` is a plain ASCII address.
+    fn plain_whole_at(&self, value: &str) -> Option<usize> {
         let bytes = value.as_bytes();
         let at = memchr::memchr(b'@', bytes)?;
         let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
@@ -223,13 +244,7 @@ impl EmailDetector {
         {
             return None;
         }
-        let mut normalized = String::with_capacity(value.len());
-        normalized.push_str(value);
-        normalized[at + 1..].make_ascii_lowercase();
-        if self.ignores_local_case(&normalized[at + 1..]) {
-            normalized[..at].make_ascii_lowercase();
-        }
-        Some(normalized)
+        Some(at)
     }
 
     /// Whether the address-like token whose local part starts at `start` is a message

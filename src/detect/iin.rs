@@ -395,10 +395,14 @@ impl ColumnDigits {
 
     /// The 12 digits as ASCII, the canonical form pseudonyms are computed over.
     pub fn to_ascii(&self) -> String {
-        let ascii = self.digits.map(|d| b'0' + d);
-        std::str::from_utf8(&ascii)
-            .expect("digits are ASCII")
-            .to_string()
+        let mut ascii = String::with_capacity(12);
+        self.push_ascii(&mut ascii);
+        ascii
+    }
+
+    /// Appends the 12 digits as ASCII to `out`.
+    pub fn push_ascii(&self, out: &mut String) {
+        out.extend(self.digits.iter().map(|&d| char::from(b'0' + d)));
     }
 }
 

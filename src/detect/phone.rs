@@ -415,6 +415,23 @@ impl Detector for PhoneDetector {
 /// assert_eq!(normalize_column_value("+7 600 123 45 67"), None);
 /// ```
 pub fn normalize_column_value(value: &str) -> Option<String> {
+    let mut e164 = String::new();
+    normalize_column_value_into(value, &mut e164).then_some(e164)
+}
+
+/// Like [`normalize_column_value`], the E.164 form appended to `out`; `false` (and `out` as it
+/// was) when the value is not a phone number. What a scrub calls for every value of a phone
+/// column, into a buffer it reuses.
+pub fn normalize_column_value_into(value: &str, out: &mut String) -> bool {
+    let Some(national) = national_of_column_value(value) else {
+        return false;
+    };
+    push_e164(&national, out);
+    true
+}
+
+/// The national number of a phone column's value.
+fn national_of_column_value(value: &str) -> Option<[u8; 10]> {
     let mut v = super::trim(value);
     for link in ["https://wa.me/", "http://wa.me/", "wa.me/", "tel:"] {
         if v.len() >= link.len() && v.as_bytes()[..link.len()].eq_ignore_ascii_case(link.as_bytes())
@@ -437,7 +454,7 @@ pub fn normalize_column_value(value: &str) -> Option<String> {
         .into_iter()
         .flatten()
         .find(|s| s.end == v.len() && possible_national(&s.national))
-        .map(|s| e164(&s.national))
+        .map(|s| s.national)
 }
 
 type Judged = (Shape, f32);
@@ -511,9 +528,13 @@ fn possible_national(national: &[u8; 10]) -> bool {
 
 fn e164(national: &[u8; 10]) -> String {
     let mut s = String::with_capacity(12);
-    s.push_str("+7");
-    s.extend(national.iter().map(|&d| char::from(b'0' + d)));
+    push_e164(national, &mut s);
     s
+}
+
+fn push_e164(national: &[u8; 10], out: &mut String) {
+    out.push_str("+7");
+    out.extend(national.iter().map(|&d| char::from(b'0' + d)));
 }
 
 /// What joins a digit group to the one before it.

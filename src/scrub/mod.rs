@@ -84,6 +84,8 @@ pub fn plan_columns(
 #[derive(Default)]
 pub struct Scratch {
     findings: Vec<Finding>,
+    /// The canonical form of the value at hand (see [`Scrubber::canonical_into`]).
+    normalized: String,
 }
 
 /// Applies column plans to values. Built once per file; `Sync`, shared by every worker.
@@ -222,22 +224,19 @@ impl<'a> Scrubber<'a> {
                     tally.scrubbed = true;
                     return false;
                 }
-                let normalized = match value_kind {
+                match value_kind {
                     Some(k) => {
                         tally.found(k);
                         tally.with_findings = true;
-                        match self.canonical(k, trimmed, scratch) {
-                            Some(n) => n,
-                            None => {
-                                tally.unverified = true;
-                                normalize::fallback(Some(k), trimmed)
-                            }
+                        if !self.canonical_into(k, trimmed, scratch) {
+                            tally.unverified = true;
+                            scratch.normalized = normalize::fallback(Some(k), trimmed);
                         }
                     }
                     None if action == Action::Keep => return false,
-                    None => normalize::fallback(None, trimmed),
+                    None => scratch.normalized = normalize::fallback(None, trimmed),
                 };
-                self.whole(value_kind, trimmed, &normalized, action, tally, out)
+                self.whole(value_kind, trimmed, &scratch.normalized, action, tally, out)
             }
         }
     }
@@ -324,11 +323,21 @@ impl<'a> Scrubber<'a> {
     /// (`8 701 123 45 67 (мама)`), the one finding of kind `k` the detectors see in it. `None`:
     /// the value does not validate.
     fn canonical(&self, k: Kind, value: &str, scratch: &mut Scratch) -> Option<String> {
+        self.canonical_into(k, value, scratch)
+            .then(|| std::mem::take(&mut scratch.normalized))
+    }
+
+    /// [`canonical`](Self::canonical) into `scratch.normalized`, a buffer kept from value to
+    /// value (a `String` per value was an allocation per identifier); `false` when the value
+    /// does not validate.
+    fn canonical_into(&self, k: Kind, value: &str, scratch: &mut Scratch) -> bool {
+        scratch.normalized.clear();
         if k == Kind::Name {
-            return Some(normalize::name(value));
+            normalize::name_into(value, &mut scratch.normalized);
+            return true;
         }
-        if let Some(n) = normalize::whole_value(k, value, Scope::InColumn) {
-            return Some(n);
+        if normalize::whole_value_into(k, value, Scope::InColumn, &mut scratch.normalized) {
+            return true;
         }
         self.find(value, scratch);
         let mut of_kind = scratch
@@ -336,8 +345,11 @@ impl<'a> Scrubber<'a> {
             .iter_mut()
             .filter(|f| f.kind == k && !f.normalized.is_empty());
         match (of_kind.next(), of_kind.next()) {
-            (Some(f), None) => Some(std::mem::take(&mut f.normalized)),
-            _ => None,
+            (Some(f), None) => {
+                scratch.normalized.push_str(&f.normalized);
+                true
+            }
+            _ => false,
         }
     }
 
