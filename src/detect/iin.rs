@@ -452,8 +452,9 @@ pub fn normalize_column_value(value: &str) -> ColumnValue {
         11 => {
             let mut padded = [0u8; 12];
             padded[1..].copy_from_slice(&buf[..11]);
-            if check_digit_valid(&padded) {
-                ColumnValue::Digits(column_digits(padded, true))
+            let restored = column_digits(padded, true);
+            if restored.check.is_valid() {
+                ColumnValue::Digits(restored)
             } else {
                 ColumnValue::NotIin
             }

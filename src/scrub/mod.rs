@@ -259,7 +259,7 @@ impl<'a> Scrubber<'a> {
         let mut tally = Tally::default();
         let planned = self.integer_action(column, value, scratch, &mut tally);
         tally.add_to(counts, record);
-        let (kind, action, normalized) = planned?;
+        let (kind, action) = planned?;
         if !write {
             return None;
         }
@@ -269,38 +269,39 @@ impl<'a> Scrubber<'a> {
             Action::Pseudonymise => {
                 let p = self.pseudonymiser.expect("checked in Scrubber::new");
                 if unsigned {
-                    IntegerChange::Unsigned(p.integer_u64(kind, &normalized))
+                    IntegerChange::Unsigned(p.integer_u64(kind, &scratch.normalized))
                 } else {
-                    IntegerChange::Signed(p.integer_i64(kind, &normalized))
+                    IntegerChange::Signed(p.integer_i64(kind, &scratch.normalized))
                 }
             }
         };
         Some(change)
     }
 
-    /// What [`scrub_integer`](Self::scrub_integer) does to a value, tallied: its kind, the
-    /// action and the canonical form the action works on; `None` when it is left alone.
+    /// What [`scrub_integer`](Self::scrub_integer) does to a value, tallied: its kind and the
+    /// action, with the canonical form the action works on in `scratch.normalized`; `None`
+    /// when it is left alone.
     fn integer_action(
         &self,
         column: usize,
         value: &str,
         scratch: &mut Scratch,
         tally: &mut Tally,
-    ) -> Option<(Option<Kind>, Action, String)> {
+    ) -> Option<(Option<Kind>, Action)> {
         let plan = self.plans.get(column)?;
         if pseudonym::is_scrubbed(value) && plan.kind != ColumnKind::NotPersonal {
             tally.scrubbed = true;
             return None;
         }
-        let (kind, action, normalized) = match (plan.kind, plan.action) {
+        let (kind, action) = match (plan.kind, plan.action) {
             (ColumnKind::Value(k), ColumnAction::Whole(a)) => {
                 tally.found(k);
                 tally.with_findings = true;
-                let n = self.canonical(k, value, scratch).unwrap_or_else(|| {
+                if !self.canonical_into(k, value, scratch) {
                     tally.unverified = true;
-                    normalize::fallback(Some(k), value)
-                });
-                (Some(k), a, n)
+                    scratch.normalized = normalize::fallback(Some(k), value);
+                }
+                (Some(k), a)
             }
             (ColumnKind::Text, ColumnAction::Spans(actions)) => {
                 // A number holds one thing: a finding in it makes the whole number that kind.
@@ -308,28 +309,27 @@ impl<'a> Scrubber<'a> {
                 let f = scratch.findings.first()?;
                 tally.found(f.kind);
                 tally.with_findings = true;
-                (Some(f.kind), actions[f.kind as usize], f.normalized.clone())
+                let kind = f.kind;
+                scratch.normalized.clear();
+                scratch.normalized.push_str(&f.normalized);
+                (Some(kind), actions[kind as usize])
             }
-            (_, ColumnAction::Whole(a)) => (None, a, normalize::fallback(None, value)),
+            (_, ColumnAction::Whole(a)) => {
+                scratch.normalized = normalize::fallback(None, value);
+                (None, a)
+            }
             (_, ColumnAction::Spans(_)) => return None,
         };
         tally.action(action);
         tally.changed = action.changes() && action != Action::Drop;
-        Some((kind, action, normalized))
+        Some((kind, action))
     }
 
-    /// The canonical form of a whole value of kind `k`: the kind's normaliser's (the one free
-    /// text uses too, see `normalize`); for a value that is more than the identifier alone
-    /// (`8 701 123 45 67 (мама)`), the one finding of kind `k` the detectors see in it. `None`:
-    /// the value does not validate.
-    fn canonical(&self, k: Kind, value: &str, scratch: &mut Scratch) -> Option<String> {
-        self.canonical_into(k, value, scratch)
-            .then(|| std::mem::take(&mut scratch.normalized))
-    }
-
-    /// [`canonical`](Self::canonical) into `scratch.normalized`, a buffer kept from value to
-    /// value (a `String` per value was an allocation per identifier); `false` when the value
-    /// does not validate.
+    /// The canonical form of a whole value of kind `k`, into `scratch.normalized` (a buffer
+    /// kept from value to value: a `String` per value was an allocation per identifier): the
+    /// kind's normaliser's (the one free text uses too, see `normalize`); for a value that is
+    /// more than the identifier alone (`8 701 123 45 67 (мама)`), the one finding of kind `k`
+    /// the detectors see in it. `false`: the value does not validate.
     fn canonical_into(&self, k: Kind, value: &str, scratch: &mut Scratch) -> bool {
         scratch.normalized.clear();
         if k == Kind::Name {
