@@ -31,7 +31,7 @@ use crate::policy::Policy;
 use crate::pseudonym::Pseudonymiser;
 
 /// Bytes a writer lets pile up (before any compression) before [`AtomicOutput::sync_so_far`].
-const SYNC_BYTES: usize = 8 << 20;
+const SYNC_BYTES: usize = 4 << 20;
 
 /// The detectors, perhaps still being built on another thread: a command starts building
 /// them before it opens its first file, so that reading the file's start overlaps with it
