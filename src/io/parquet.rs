@@ -67,9 +67,11 @@ use crate::report::{ColumnCounts, ColumnReport, FileCounts, FileReport, FormatRe
 use crate::scrub::{self, IntegerChange, Scratch, Scrubber};
 
 /// Rows handed to one worker at a time.
-const ROWS_PER_TASK: usize = 1024;
+const ROWS_PER_TASK: usize = 4096;
 /// Rows read to classify the columns, whatever the batch size (see `csv`).
 const CLASSIFY_ROWS: usize = 16_384;
+/// Rows decoded at a time while the columns' samples are gathered.
+const SAMPLE_BATCH: usize = 2048;
 
 /// How tazala reads a column's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -396,8 +398,22 @@ impl OpenParquet {
     /// Classifies the columns from the first rows of the file.
     fn plan(&self, job: &FileJob, pipeline: &Pipeline) -> Result<Vec<(ColumnClass, ColumnPlan)>> {
         let mut samples: Vec<Vec<String>> = vec![Vec::new(); self.headers.len()];
-        // Across row groups: the sample does not depend on how the file was grouped.
-        if let Some(batch) = guarded_next(&mut self.reader(None, CLASSIFY_ROWS)?) {
+        let sampled = |samples: &[Vec<String>]| {
+            (0..samples.len()).all(|i| {
+                self.types[i] == ValueType::Opaque
+                    || samples[i].len() >= crate::classify::SAMPLE_VALUES
+            })
+        };
+        // Across row groups: the sample does not depend on how the file was grouped. Read a
+        // little at a time, until every column has its sample or CLASSIFY_ROWS rows are read:
+        // the first thousand or two rows usually suffice, and decoding all CLASSIFY_ROWS of
+        // every column held up the start of every file.
+        let mut reader = self.reader(None, SAMPLE_BATCH)?;
+        let mut rows = 0;
+        while rows < CLASSIFY_ROWS && !sampled(&samples) {
+            let Some(batch) = guarded_next(&mut reader) else {
+                break;
+            };
             let batch = batch.with_context(|| {
                 format!(
                     "cannot read {}: {} (the first records, read to classify the columns)",
@@ -405,16 +421,20 @@ impl OpenParquet {
                     self.groups_holding_first(CLASSIFY_ROWS)
                 )
             })?;
+            let batch = batch.slice(0, batch.num_rows().min(CLASSIFY_ROWS - rows));
+            rows += batch.num_rows();
             for (i, column) in batch.columns().iter().enumerate() {
-                if self.types[i] == ValueType::Opaque {
+                let room = crate::classify::SAMPLE_VALUES.saturating_sub(samples[i].len());
+                if self.types[i] == ValueType::Opaque || room == 0 {
                     continue;
                 }
-                samples[i] = texts(column.as_ref())
-                    .into_iter()
-                    .flatten()
-                    .filter(|v| !v.trim().is_empty())
-                    .take(crate::classify::SAMPLE_VALUES)
-                    .collect();
+                samples[i].extend(
+                    texts(column.as_ref())
+                        .into_iter()
+                        .flatten()
+                        .filter(|v| !v.trim().is_empty())
+                        .take(room),
+                );
             }
         }
         let mut planned = pipeline.pool.install(|| {
