@@ -360,13 +360,21 @@ pub fn unquote_text(raw: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Writes a changed value: quoted when the original was, or when it must be.
-pub fn write_field(out: &mut Vec<u8>, value: &[u8], was_quoted: bool, dialect: Dialect) {
-    // One pass without an early exit, which the compiler vectorises: new values are short
-    // (pseudonyms, placeholders), and two memchr calls cost more than the look itself.
-    let must = value.iter().fold(false, |must, &b| {
-        must | (b == dialect.delimiter) | (b == Dialect::QUOTE) | (b == b'\n') | (b == b'\r')
-    });
+/// Writes a changed value: quoted when the original was, or when it must be. `plain`: the
+/// value is known to hold nothing that must be quoted (see `Scrubber::writes_plain_values`).
+pub fn write_field(
+    out: &mut Vec<u8>,
+    value: &[u8],
+    was_quoted: bool,
+    plain: bool,
+    dialect: Dialect,
+) {
+    // One pass without an early exit: new values are short, and two memchr calls cost more
+    // than the look itself.
+    let must = !plain
+        && value.iter().fold(false, |must, &b| {
+            must | (b == dialect.delimiter) | (b == Dialect::QUOTE) | (b == b'\n') | (b == b'\r')
+        });
     if !(must || was_quoted) {
         out.extend_from_slice(value);
         return;
@@ -1095,10 +1103,14 @@ fn process_batch(
     let spare = out.as_ref().map(|(_, spare)| *spare);
     let columns = open.headers.len();
     let drops = (0..columns).any(|i| scrubber.drops(i));
+    let plain: Vec<bool> = (0..columns)
+        .map(|c| scrubber.writes_plain_values(c))
+        .collect();
     let view = View {
         buf: &batch.bytes,
         encoding: open.encoding,
         dialect: open.dialect,
+        plain: &plain,
     };
     let results: Vec<Result<(Vec<u8>, FileCounts)>> = pipeline.pool.install(|| {
         batch
@@ -1369,6 +1381,8 @@ struct View<'a> {
     buf: &'a [u8],
     encoding: TextEncoding,
     dialect: Dialect,
+    /// Per column: its new values need no look for bytes to quote.
+    plain: &'a [bool],
 }
 
 /// A changed value of a chunk: its record (index in the chunk), column and encoded bytes' span
@@ -1406,7 +1420,14 @@ fn write_record(
         for v in changed.values {
             let f = &fields[v.column];
             out.extend_from_slice(&buf[from..f.start()]);
-            write_field(out, &changed.bytes[v.span.clone()], f.quoted, view.dialect);
+            let plain = view.plain[v.column];
+            write_field(
+                out,
+                &changed.bytes[v.span.clone()],
+                f.quoted,
+                plain,
+                view.dialect,
+            );
             from = f.end();
         }
         out.extend_from_slice(&buf[from..record.end]);
@@ -1425,7 +1446,13 @@ fn write_record(
         }
         first = false;
         match new {
-            Some(v) => write_field(out, &changed.bytes[v.span.clone()], f.quoted, dialect),
+            Some(v) => write_field(
+                out,
+                &changed.bytes[v.span.clone()],
+                f.quoted,
+                view.plain[i],
+                dialect,
+            ),
             None => out.extend_from_slice(&buf[f.range()]),
         }
     }
@@ -1754,12 +1781,17 @@ mod tests {
     fn changed_values_are_quoted_when_they_were_or_must_be() {
         let d = Dialect { delimiter: b';' };
         let mut out = Vec::new();
-        write_field(&mut out, b"IIN-X", false, d);
+        write_field(&mut out, b"IIN-X", false, false, d);
         out.push(b'|');
-        write_field(&mut out, b"IIN-X", true, d);
+        write_field(&mut out, b"IIN-X", true, false, d);
         out.push(b'|');
-        write_field(&mut out, b"a;\"b\"", false, d);
-        assert_eq!(out, b"IIN-X|\"IIN-X\"|\"a;\"\"b\"\"\"");
+        write_field(&mut out, b"a;\"b\"", false, false, d);
+        out.push(b'|');
+        // Known plain: no look, but quoted still when the original was.
+        write_field(&mut out, b"IIN-X", false, true, d);
+        out.push(b'|');
+        write_field(&mut out, b"IIN-X", true, true, d);
+        assert_eq!(out, b"IIN-X|\"IIN-X\"|\"a;\"\"b\"\"\"|IIN-X|\"IIN-X\"");
     }
 
     #[test]

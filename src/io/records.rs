@@ -221,6 +221,7 @@ impl Records {
                                         &mut buf,
                                         &encoding.encode(v),
                                         f.is_some_and(|f| f.quoted),
+                                        false,
                                         dialect,
                                     );
                                 }
@@ -230,7 +231,13 @@ impl Records {
                             for (a, _) in added.iter().enumerate().filter(|(_, c)| c.after == i) {
                                 buf.push(dialect.delimiter);
                                 let v = new_added[a].as_deref().unwrap_or("");
-                                csv::write_field(&mut buf, &encoding.encode(v), false, dialect);
+                                csv::write_field(
+                                    &mut buf,
+                                    &encoding.encode(v),
+                                    false,
+                                    false,
+                                    dialect,
+                                );
                             }
                         }
                         buf.extend_from_slice(&bytes[r.content_end..r.end]);
@@ -350,6 +357,7 @@ fn rewrite_csv_header(raw: &RawCsv, added: &[NewColumn]) -> Vec<u8> {
             csv::write_field(
                 &mut out,
                 &raw.encoding.encode(&a.header),
+                false,
                 false,
                 raw.dialect,
             );

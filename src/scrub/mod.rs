@@ -136,6 +136,18 @@ impl<'a> Scrubber<'a> {
         })
     }
 
+    /// Whether every new value of column `column` is a pseudonym, a placeholder or empty
+    /// (`pseudonymise`, `redact` or `null` of whole values): ASCII letters and `-@.[]`, nothing
+    /// a CSV writer must quote, so it need not look.
+    pub fn writes_plain_values(&self, column: usize) -> bool {
+        self.plans.get(column).is_some_and(|p| {
+            matches!(
+                p.action,
+                ColumnAction::Whole(Action::Pseudonymise | Action::Redact | Action::Null)
+            )
+        })
+    }
+
     pub fn plans(&self) -> &[ColumnPlan] {
         &self.plans
     }
@@ -628,6 +640,38 @@ mod tests {
         assert!(p.starts_with("IIN-") && pseudonym::is_scrubbed(&p));
         assert_eq!(counts.found[&Kind::Iin], 1);
         assert_eq!((counts.changed, counts.unverified), (1, 0));
+    }
+
+    /// What `writes_plain_values` promises: whatever the value, even one that does not validate
+    /// and holds every byte a CSV dialect quotes, its new value holds none of them.
+    #[test]
+    fn plain_actions_write_nothing_a_csv_writer_quotes() {
+        let values = [
+            "871008401427",
+            "8 701 123 45 67",
+            "a@b.kz",
+            "Жумабекова, \"Айгерим\"\n; x|y\tz\r",
+        ];
+        let kinds = Kind::ALL
+            .iter()
+            .map(|&k| ColumnKind::Value(k))
+            .chain([ColumnKind::Text, ColumnKind::NotPersonal]);
+        for kind in kinds {
+            for action in [Action::Pseudonymise, Action::Redact, Action::Null] {
+                let p = plan(kind, ColumnAction::Whole(action));
+                let detectors = DetectorSet::builtin();
+                let ps = Pseudonymiser::new(&Key::from_bytes([9; 32]));
+                let s = Scrubber::new(vec![p.clone()], &detectors, Some(&ps)).unwrap();
+                assert!(s.writes_plain_values(0));
+                for v in values {
+                    let new = run(p.clone(), v).0.unwrap_or_default();
+                    assert!(
+                        !new.bytes().any(|b| b",;|\t\"\n\r".contains(&b)),
+                        "{kind:?} {action:?} {v:?} → {new:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
