@@ -1159,8 +1159,7 @@ fn process_batch(
                     new_text,
                     new_value,
                     changed,
-                    sorted,
-                    start,
+                    here,
                 } = &mut buffers;
                 let mut values: Vec<Cow<str>> = Vec::with_capacity(chunk.len());
                 // Workers start on different columns, and skip a column another worker is in
@@ -1244,20 +1243,18 @@ fn process_batch(
                 };
                 // Room for the chunk as read and pseudonyms a little longer than their values.
                 let mut bytes = spare.take((hi - lo) + (hi - lo) / 4);
-                in_record_order(changed, &runs, chunk.len(), start, sorted);
-                let mut rest = sorted.as_slice();
+                let mut order = RecordOrder::new(&runs);
                 for (k, record) in chunk.iter().enumerate() {
                     let fields = &batch.fields[record.fields.clone()];
-                    let here = rest.iter().take_while(|c| c.record == k).count();
+                    order.changes_of(k, changed, here);
                     let changed = Changed {
-                        values: &rest[..here],
+                        values: here,
                         bytes: if text.is_some() {
                             new_text.as_bytes()
                         } else {
-                            &new_bytes
+                            new_bytes
                         },
                     };
-                    rest = &rest[here..];
                     write_record(&mut bytes, &view, record, fields, &changed, drops, scrubber);
                 }
                 CHUNK_BUFFERS.set(buffers.emptied());
@@ -1304,31 +1301,33 @@ impl SpareBuffers {
     }
 }
 
-/// The changed values of a chunk of `records` records, into `sorted` by record, then column,
-/// from `changed` as the scrub loop lists them: column by column, each in record order, the
-/// run of column `c` at `runs[c]`. A counting sort (`start` is its scratch): linear, where a
-/// comparison sort of a chunk's changes cost more than writing it.
-fn in_record_order(
-    changed: &[NewValue],
-    runs: &[Range<usize>],
-    records: usize,
-    start: &mut Vec<usize>,
-    sorted: &mut Vec<NewValue>,
-) {
-    start.clear();
-    start.resize(records + 1, 0);
-    for c in changed {
-        start[c.record + 1] += 1;
+/// The changed values of a chunk record by record, each record's by column, from `changed` as
+/// the scrub loop lists them: column by column, each in record order, the run of column `c` at
+/// `runs[c]`. A merge of the runs, one cursor per column: no sort, and no copy of the list.
+struct RecordOrder {
+    /// Per column: the next of its changes not yet handed out, and the end of its run.
+    cursors: Vec<Range<usize>>,
+}
+
+impl RecordOrder {
+    fn new(runs: &[Range<usize>]) -> Self {
+        RecordOrder {
+            cursors: runs.to_vec(),
+        }
     }
-    for k in 1..=records {
-        start[k] += start[k - 1];
-    }
-    sorted.clear();
-    sorted.resize(changed.len(), NewValue::default());
-    // Columns in increasing order; a counting sort keeps that order within a record.
-    for c in runs.iter().flat_map(|r| &changed[r.clone()]) {
-        sorted[start[c.record]] = c.clone();
-        start[c.record] += 1;
+
+    /// Puts the changes of record `record` into `out`, by column. Records are asked for in
+    /// increasing order.
+    fn changes_of(&mut self, record: usize, changed: &[NewValue], out: &mut Vec<NewValue>) {
+        out.clear();
+        for cursor in &mut self.cursors {
+            if let Some(c) = changed[cursor.clone()].first()
+                && c.record == record
+            {
+                out.push(c.clone());
+                cursor.start += 1;
+            }
+        }
     }
 }
 
@@ -1342,11 +1341,9 @@ struct ChunkBuffers {
     /// New values encoded end to end (other encodings), and the one being encoded.
     new_bytes: Vec<u8>,
     new_value: String,
-    /// What changed, column by column, and the same in record order.
+    /// What changed, column by column, and the changes of the record being written.
     changed: Vec<NewValue>,
-    sorted: Vec<NewValue>,
-    /// Scratch of the counting sort.
-    start: Vec<usize>,
+    here: Vec<NewValue>,
 }
 
 impl ChunkBuffers {
@@ -1359,7 +1356,7 @@ impl ChunkBuffers {
     fn emptied(mut self) -> Self {
         let kept = self.new_text.capacity()
             + self.new_bytes.capacity()
-            + (self.changed.capacity() + self.sorted.capacity()) * size_of::<NewValue>();
+            + (self.changed.capacity() + self.here.capacity()) * size_of::<NewValue>();
         if kept > Self::KEEP_BYTES {
             return ChunkBuffers::default();
         }
@@ -1367,7 +1364,7 @@ impl ChunkBuffers {
         self.new_bytes.clear();
         self.new_value.clear();
         self.changed.clear();
-        self.sorted.clear();
+        self.here.clear();
         self
     }
 }
@@ -1811,22 +1808,21 @@ mod tests {
             new(3, 0),
             new(3, 1),
         ];
-        let mut sorted = Vec::new();
-        in_record_order(
-            &listed,
-            &[3..6, 6..7, 0..2, 2..3],
-            4,
-            &mut Vec::new(),
-            &mut sorted,
-        );
+        let in_order = |listed: &[NewValue], runs: &[Range<usize>], records: usize| {
+            let mut order = RecordOrder::new(runs);
+            let (mut all, mut here) = (Vec::new(), Vec::new());
+            for k in 0..records {
+                order.changes_of(k, listed, &mut here);
+                assert!(here.iter().all(|c| c.record == k));
+                all.extend(here.iter().cloned());
+            }
+            all
+        };
         let mut expected = listed.clone();
         expected.sort_by_key(|c| (c.record, c.column));
-        assert_eq!(sorted, expected);
-        let (mut start, mut again) = (Vec::new(), Vec::new());
-        in_record_order(&listed[3..], &[0..3, 3..4], 4, &mut start, &mut again);
-        assert_eq!(again.len(), 4);
-        in_record_order(&[], &[], 0, &mut start, &mut again);
-        assert!(again.is_empty());
+        assert_eq!(in_order(&listed, &[3..6, 6..7, 0..2, 2..3], 4), expected);
+        assert_eq!(in_order(&listed[3..], &[0..3, 3..4], 4).len(), 4);
+        assert!(in_order(&[], &[0..0, 0..0], 3).is_empty());
     }
 
     proptest::proptest! {
