@@ -1195,6 +1195,10 @@ fn process_batch(
                     for record in chunk {
                         let f = field(record);
                         values.push(match text {
+                            // Most fields are not quoted, as the reader noted: no call.
+                            Some(text) if !f.quoted => {
+                                Cow::Borrowed(&text[f.start() - lo..f.end() - lo])
+                            }
                             Some(text) => unquote_text(&text[f.start() - lo..f.end() - lo]),
                             None => {
                                 let (value, lossy) =
