@@ -445,6 +445,14 @@ fn national_of_column_value(value: &str) -> Option<[u8; 10]> {
     {
         v = integer;
     }
+    match plain_national(v.as_bytes()) {
+        Some(answer) => answer,
+        None => national_by_shape(v),
+    }
+}
+
+/// The general reading of a phone column's value: its digit groups and how they are joined.
+fn national_by_shape(v: &str) -> Option<[u8; 10]> {
     let bytes = v.as_bytes();
     if !matches!(bytes.first(), Some(b'+' | b'(' | b'0'..=b'9')) {
         return None;
@@ -455,6 +463,29 @@ fn national_of_column_value(value: &str) -> Option<[u8; 10]> {
         .flatten()
         .find(|s| s.end == v.len() && possible_national(&s.national))
         .map(|s| s.national)
+}
+
+/// What [`national_by_shape`] answers for a value of digits alone, perhaps after a `+`, the
+/// way most phone columns hold half their numbers (`+77011234567`, `87011234567`,
+/// `7011234567`), read without the general reading's groups. `None`: not such a value.
+fn plain_national(bytes: &[u8]) -> Option<Option<[u8; 10]>> {
+    let (plus, digits) = match bytes.split_first() {
+        Some((b'+', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let national = match (plus, digits.len(), digits.first()) {
+        (true, 11, Some(b'7')) | (false, 11, Some(b'7' | b'8')) => &digits[1..],
+        (false, 10, _) => digits,
+        _ => return None,
+    };
+    let mut number = [0u8; 10];
+    for (d, &b) in number.iter_mut().zip(national) {
+        *d = b - b'0';
+    }
+    Some(possible_national(&number).then_some(number))
 }
 
 type Judged = (Shape, f32);
@@ -971,6 +1002,35 @@ mod tests {
         let found = find(text);
         assert_eq!(found.len(), 1, "want one phone in {text:?}, got {found:?}");
         found[0].confidence
+    }
+
+    proptest::proptest! {
+        /// The shortcut for digits-only values answers as the general reading does.
+        #[test]
+        fn plain_digits_read_as_their_shape_reads_them(value in "\\+?[0-9]{8,13}") {
+            if let Some(answer) = plain_national(value.as_bytes()) {
+                proptest::prop_assert_eq!(answer, national_by_shape(&value), "{}", value);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_digits_take_the_shortcut() {
+        for (value, want) in [
+            ("+77011234567", Some(*b"7011234567")),
+            ("87011234567", Some(*b"7011234567")),
+            ("77011234567", Some(*b"7011234567")),
+            ("7011234567", Some(*b"7011234567")),
+            ("86011234567", None),
+            ("+87011234567", None),
+        ] {
+            let want = want.map(|w| w.map(|b| b - b'0'));
+            let got = plain_national(value.as_bytes());
+            if want.is_some() || value.starts_with('8') {
+                assert_eq!(got, Some(want), "{value}");
+            }
+            assert_eq!(national_by_shape(value), want, "{value}");
+        }
     }
 
     #[test]
