@@ -50,31 +50,27 @@ pub enum Scope {
 
 /// The canonical form of `value` if the whole value is of `kind`.
 pub fn whole_value(kind: Kind, value: &str, scope: Scope) -> Option<String> {
-    match kind {
-        Kind::Iin | Kind::Phone | Kind::Email => {
-            let mut canonical = String::new();
-            whole_value_into(kind, value, scope, &mut canonical).then_some(canonical)
-        }
-        Kind::Bin => bin(value),
-        Kind::Messenger => messenger(value, scope),
-        Kind::Card => card(value),
-        Kind::Name => None,
-    }
+    let mut canonical = String::new();
+    whole_value_into(kind, value, scope, &mut canonical).then_some(canonical)
 }
 
 /// Like [`whole_value`], the canonical form appended to `out`; `false` (and `out` as it was)
 /// when the value is not of `kind`. A scrub calls this for every value of an identifier column,
 /// into a buffer it reuses: the common kinds write straight into it.
 pub fn whole_value_into(kind: Kind, value: &str, scope: Scope, out: &mut String) -> bool {
-    match kind {
-        Kind::Iin => iin_into(value, scope, out),
-        Kind::Phone => phone_into(value, scope, out),
-        Kind::Email => email_into(value, out),
-        _ => whole_value(kind, value, scope).is_some_and(|canonical| {
-            out.push_str(&canonical);
-            true
-        }),
-    }
+    let owned = match kind {
+        Kind::Iin => return iin_into(value, scope, out),
+        Kind::Phone => return phone_into(value, scope, out),
+        Kind::Email => return email_into(value, out),
+        Kind::Bin => bin(value),
+        Kind::Messenger => messenger(value, scope),
+        Kind::Card => card(value),
+        Kind::Name => None,
+    };
+    owned.is_some_and(|canonical| {
+        out.push_str(&canonical);
+        true
+    })
 }
 
 /// Best-effort canonical form of a value in a column of `kind` that did not validate.

@@ -675,7 +675,11 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
             Ok(())
         });
         drop(to_encoder);
-        let encoded = encoder.map(|e| e.join().expect("the encoder does not panic"));
+        // A panic in the encoder goes on as the panic it was.
+        let encoded = encoder.map(|e| {
+            e.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
         // The encoder's own error says more than "it stopped".
         let encoded = encoded.transpose()?;
         read?;
