@@ -793,7 +793,10 @@ fn fuzz_parquet_negative_row_count() {
 /// Found by `fuzz/` (parquet_reader): pages claiming a dictionary that is missing made the
 /// Parquet reader panic ("Decoder for dict should have been set"). The reader's panics are
 /// caught (`io::parquet::guarded_next`); this file is now refused before, by the page-header
-/// check. The input is the fuzzer's, derived from the synthetic demo store.
+/// check. The input is the fuzzer's, derived from the synthetic demo store, with one byte of
+/// its footer (at 4452) set back from the type `i16` to `list`: the Parquet reader reads that
+/// field as a list whatever type it declares, so it reads the file as before, but the footer
+/// check that came later refuses a field of the wrong type before the pages are looked at.
 #[test]
 fn fuzz_parquet_dictionary_page_missing() {
     let c = Case::new();
@@ -835,7 +838,9 @@ fn fuzz_parquet_oom_page_header() {
 
 /// Found by `fuzz/` (parquet_reader, CI mode): a page header's list claiming 2^60 boolean
 /// elements made the page-header check itself loop for minutes; counts are now held to the
-/// bytes left. The input is the fuzzer's, derived from the synthetic demo store.
+/// bytes left, and lists of booleans refused. The input is the fuzzer's, derived from the
+/// synthetic demo store, with one byte of its footer (at 4452) set back to the type the reader
+/// reads there (see `fuzz_parquet_dictionary_page_missing`).
 #[test]
 fn fuzz_parquet_slow_page_header() {
     let c = Case::new();
@@ -845,6 +850,23 @@ fn fuzz_parquet_slow_page_header() {
         &[
             "slow.parquet: not a readable Parquet file: row group 2, column 8, page 2",
             "(a corrupt page header)",
+        ],
+    );
+}
+
+/// Found by `fuzz/` (parquet_reader, CI mode): a footer holding a list of 2^31 booleans kept
+/// the Parquet reader's footer decoding busy for seconds (over the fuzzer's 20 s limit with its
+/// instrumentation), as its skip of an unknown field reads no bytes per boolean. The footer's
+/// Thrift is now walked first. The input is the fuzzer's, derived from the synthetic demo store.
+#[test]
+fn fuzz_parquet_slow_footer() {
+    let c = Case::new();
+    let input = regression(&c, "fuzz_parquet_slow_footer.parquet", "footer.parquet");
+    c.refused(
+        &input,
+        &[
+            "footer.parquet: not a readable Parquet file: a list of booleans",
+            "(a corrupt footer)",
         ],
     );
 }

@@ -33,6 +33,7 @@
 //! What this module is not: it decides nothing about values (see `scrub`).
 
 mod pages;
+mod thrift;
 
 use std::fs::File;
 use std::sync::Arc;
@@ -175,6 +176,14 @@ struct OpenParquet {
 pub(super) fn open_checked(job: &FileJob) -> Result<(File, ArrowReaderMetadata)> {
     let file =
         File::open(&job.input).with_context(|| format!("cannot open {}", job.input.display()))?;
+    if let Err(why) =
+        check_footer(&file).with_context(|| format!("cannot read {}", job.input.display()))?
+    {
+        bail!(
+            "{}: not a readable Parquet file: {why} (a corrupt footer)",
+            job.input.display()
+        );
+    }
     let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
         .with_context(|| format!("{}: not a readable Parquet file", job.input.display()))?;
     check_chunks(job, &file, &meta)?;
@@ -209,6 +218,28 @@ fn open(job: &FileJob) -> Result<OpenParquet> {
         types,
         headers,
     })
+}
+
+/// Walks the footer's Thrift bytes ([`thrift::check_footer`]) before the Parquet reader
+/// decodes them. A file too short for a footer, or without the `PAR1` magic, is left to the
+/// reader, which says what is wrong with it.
+fn check_footer(mut file: &File) -> std::io::Result<Result<(), &'static str>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    if len < 12 {
+        return Ok(Ok(()));
+    }
+    let mut tail = [0u8; 8];
+    file.seek(SeekFrom::Start(len - 8))?;
+    file.read_exact(&mut tail)?;
+    let metadata_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if &tail[4..] != b"PAR1" || metadata_len > len - 12 {
+        return Ok(Ok(()));
+    }
+    let mut metadata = vec![0u8; metadata_len as usize];
+    file.seek(SeekFrom::Start(len - 8 - metadata_len))?;
+    file.read_exact(&mut metadata)?;
+    Ok(thrift::check_footer(&metadata))
 }
 
 /// Refuses a footer whose row counts are negative or whose column chunks lie outside the file:

@@ -4,21 +4,22 @@
 //! page of gigabytes or billions of values makes it allocate that much before it finds out
 //! (found by fuzzing, `fuzz_parquet_oom_page_header`: an 8 KB file took `tazala scan` to ~5 GB).
 //! So the headers are walked first, in the file's own bytes, and a file is refused when a
-//! header does not parse, a page runs past its chunk, a size or count is negative, a page is
-//! bigger than [`MAX_PAGE_BYTES`] or (past 16 MiB) than its chunk says all its pages are, a
-//! dictionary holds more entries than its bytes can, a header is longer than 16 MiB or a list
-//! in it claims more elements than there are bytes, or a page's type or sub-header is missing
-//! or unknown. Only the headers are read, never more than one header's worth at a time.
+//! header does not pass the Thrift walk of [`super::thrift`] (it does not parse, a list in it
+//! claims more elements than there are bytes, a field has the wrong type), a page runs past
+//! its chunk, a size or count is negative, a page is bigger than [`MAX_PAGE_BYTES`] or (past
+//! 16 MiB) than its chunk says all its pages are, a dictionary holds more entries than its
+//! bytes can, a header is longer than 16 MiB, or a page's type or sub-header is missing or
+//! unknown. Only the headers are read, never more than one header's worth at a time.
 //!
-//! Headers are Thrift structs in the compact protocol
-//! (<https://github.com/apache/thrift/blob/master/doc/specs/thrift-compact-protocol.md>); the
-//! field numbers are those of `PageHeader` in parquet-format's `parquet.thrift`. Only the
+//! The field numbers are those of `PageHeader` in parquet-format's `parquet.thrift`. Only the
 //! fields checked here are read; the rest (statistics, CRC, encodings) are skipped.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
 use parquet::file::metadata::ParquetMetaData;
+
+use super::thrift::{CUT, Compact, Parsed, shape, ty};
 
 /// No page may claim more than this, compressed or not: far above what writers produce (about
 /// 1 MB by default) and low enough that a corrupt claim cannot exhaust memory.
@@ -27,9 +28,6 @@ pub const MAX_PAGE_BYTES: i64 = 1 << 30;
 /// A page up to this size passes whatever its chunk's total says: a writer that got that total
 /// wrong still writes readable files, and this much memory is no danger.
 const TRUSTED_PAGE_BYTES: i64 = 16 << 20;
-
-/// Struct nesting deeper than this is no page header (statistics nest two levels).
-const MAX_DEPTH: u32 = 16;
 
 /// Page types of parquet-format.
 const DATA_PAGE: i32 = 0;
@@ -131,24 +129,30 @@ pub fn check_chunk<R: Read + Seek>(
             input.seek(SeekFrom::Start(pos))?;
             window.clear();
             input.by_ref().take(want).read_to_end(&mut window)?;
-            let mut compact = Compact {
-                bytes: &window,
-                pos: 0,
-                needed: 0,
-            };
-            match compact.page_header() {
-                Ok(header) => break (header, compact.pos as u64),
+            // The field types first, so that the reader reads the header as this walk does.
+            let mut compact = Compact::new(&window);
+            let parsed = compact
+                .walk(&shape::PAGE_HEADER, ty::STRUCT, 0)
+                .and_then(|()| page_header(&mut Compact::new(&window)));
+            match parsed {
+                Ok(header) => break (header, compact.pos() as u64),
                 // Read more only when the header says how much more it needs and that fits.
                 Err(CUT)
                     if window.len() as u64 == want
                         && want < most
-                        && compact.needed as u64 <= most =>
+                        && compact.needed() as u64 <= most =>
                 {
-                    want = want.saturating_mul(8).max(compact.needed as u64).min(most);
+                    want = want
+                        .saturating_mul(8)
+                        .max(compact.needed() as u64)
+                        .min(most);
                 }
-                Err(CUT) if compact.needed as u64 > MAX_HEADER_BYTES && left > MAX_HEADER_BYTES => {
+                Err(CUT)
+                    if compact.needed() as u64 > MAX_HEADER_BYTES && left > MAX_HEADER_BYTES =>
+                {
                     return Ok(Err(bad("a page header is longer than 16 MiB")));
                 }
+                Err(CUT) => return Ok(Err(bad(CUT_BY_CHUNK))),
                 Err(why) => return Ok(Err(bad(why))),
             }
         };
@@ -239,246 +243,61 @@ struct V2 {
     repetition_bytes: i64,
 }
 
-/// Compact-protocol type codes.
-mod ty {
-    pub const STOP: u8 = 0;
-    pub const TRUE: u8 = 1;
-    pub const FALSE: u8 = 2;
-    pub const BYTE: u8 = 3;
-    pub const I16: u8 = 4;
-    pub const I32: u8 = 5;
-    pub const I64: u8 = 6;
-    pub const DOUBLE: u8 = 7;
-    pub const BINARY: u8 = 8;
-    pub const LIST: u8 = 9;
-    pub const SET: u8 = 10;
-    pub const MAP: u8 = 11;
-    pub const STRUCT: u8 = 12;
-    pub const UUID: u8 = 13;
-}
-
-type Parsed<T> = Result<T, &'static str>;
-
+/// A data or dictionary page header's required count is missing.
+const NO_COUNT: &str = "a page header lacks its value count";
 /// The header needs bytes past the window read (or past its chunk, when the window is the
 /// rest of the chunk).
-const CUT: &str = "a page header is cut short by the end of its column chunk";
-/// A data or dictionary page header without its required count.
-const NO_COUNT: &str = "a page header lacks its value count";
-/// The bytes are no compact-protocol struct.
-const MALFORMED: &str = "a page header does not parse";
+const CUT_BY_CHUNK: &str = "a page header is cut short by the end of its column chunk";
 
-/// A reader of the Thrift compact protocol over a byte slice.
-struct Compact<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    /// After a [`CUT`]: how many bytes from the slice's start the header needs at least.
-    needed: usize,
+/// A data or dictionary page header (a struct whose field 1 is its value count): the count.
+fn value_count(input: &mut Compact) -> Parsed<i64> {
+    let mut count = None;
+    input.fields(1, |input, id, t| match id {
+        1 => input.int(t, 2).map(|v| count = v),
+        _ => input.skip(t, 2),
+    })?;
+    count.ok_or(NO_COUNT)
 }
 
-impl Compact<'_> {
-    /// A cut: the header needs `more` bytes past the current position.
-    fn cut(&mut self, more: u64) -> &'static str {
-        let more = usize::try_from(more).unwrap_or(usize::MAX);
-        self.needed = self.pos.saturating_add(more);
-        CUT
-    }
-
-    fn byte(&mut self) -> Parsed<u8> {
-        let Some(&b) = self.bytes.get(self.pos) else {
-            return Err(self.cut(1));
-        };
-        self.pos += 1;
-        Ok(b)
-    }
-
-    fn varint(&mut self) -> Parsed<u64> {
-        let mut value = 0u64;
-        for shift in (0..70).step_by(7) {
-            let b = self.byte()?;
-            if shift == 63 && b > 1 {
-                return Err(MALFORMED);
+fn page_header(input: &mut Compact) -> Parsed<PageHeader> {
+    let mut h = PageHeader::default();
+    input.fields(0, |input, id, t| {
+        match id {
+            1 => h.kind = input.int(t, 1)?.and_then(|v| i32::try_from(v).ok()),
+            2 => h.uncompressed = input.int(t, 1)?,
+            3 => h.compressed = input.int(t, 1)?,
+            5 if t == ty::STRUCT => h.data_values = Some(value_count(input)?),
+            7 if t == ty::STRUCT => h.dictionary_values = Some(value_count(input)?),
+            8 if t == ty::STRUCT => {
+                let mut counts = [None; 6];
+                input.fields(1, |input, id, t| match id {
+                    1..=3 | 5 | 6 => input.int(t, 2).map(|v| counts[id as usize - 1] = v),
+                    _ => input.skip(t, 2),
+                })?;
+                let [
+                    Some(values),
+                    Some(nulls),
+                    Some(rows),
+                    _,
+                    Some(def),
+                    Some(rep),
+                ] = counts
+                else {
+                    return Err(NO_COUNT);
+                };
+                h.v2 = Some(V2 {
+                    values,
+                    nulls,
+                    rows,
+                    definition_bytes: def,
+                    repetition_bytes: rep,
+                });
             }
-            value |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(MALFORMED)
-    }
-
-    fn zigzag(&mut self) -> Parsed<i64> {
-        let v = self.varint()?;
-        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
-    }
-
-    /// An integer field of any width, read as i64; a field of another type (at nesting
-    /// `depth`) is skipped and read as `None`.
-    fn int(&mut self, field_type: u8, depth: u32) -> Parsed<Option<i64>> {
-        Ok(match field_type {
-            ty::I16 | ty::I32 | ty::I64 => Some(self.zigzag()?),
-            ty::BYTE => Some(i64::from(self.byte()? as i8)),
-            _ => {
-                self.skip(field_type, depth)?;
-                None
-            }
-        })
-    }
-
-    fn skip_bytes(&mut self, n: u64) -> Parsed<()> {
-        match usize::try_from(n)
-            .ok()
-            .and_then(|n| self.pos.checked_add(n))
-            .filter(|&e| e <= self.bytes.len())
-        {
-            Some(end) => {
-                self.pos = end;
-                Ok(())
-            }
-            None => Err(self.cut(n)),
-        }
-    }
-
-    /// The type of a list, set or map element: a boolean there is a byte of its own (in a
-    /// struct it lives in the field header), so every element takes at least one byte.
-    fn element(element_type: u8) -> u8 {
-        match element_type {
-            ty::TRUE | ty::FALSE => ty::BYTE,
-            other => other,
-        }
-    }
-
-    /// Refuses a count of elements that the bytes left cannot hold (one byte each at least):
-    /// a corrupt count must not make the walk loop for long.
-    fn enough_for(&mut self, elements: u64) -> Parsed<()> {
-        if elements > (self.bytes.len() - self.pos) as u64 {
-            return Err(self.cut(elements));
+            _ => input.skip(t, 1)?,
         }
         Ok(())
-    }
-
-    /// Skips one value of `field_type`.
-    fn skip(&mut self, field_type: u8, depth: u32) -> Parsed<()> {
-        if depth > MAX_DEPTH {
-            return Err("a page header nests too deep");
-        }
-        match field_type {
-            ty::TRUE | ty::FALSE => Ok(()),
-            ty::BYTE => self.byte().map(drop),
-            ty::I16 | ty::I32 | ty::I64 => self.varint().map(drop),
-            ty::DOUBLE => self.skip_bytes(8),
-            ty::UUID => self.skip_bytes(16),
-            ty::BINARY => {
-                let n = self.varint()?;
-                self.skip_bytes(n)
-            }
-            ty::LIST | ty::SET => {
-                let head = self.byte()?;
-                let n = match head >> 4 {
-                    15 => self.varint()?,
-                    n => u64::from(n),
-                };
-                let element = Self::element(head & 0x0f);
-                self.enough_for(n)?;
-                for _ in 0..n {
-                    self.skip(element, depth + 1)?;
-                }
-                Ok(())
-            }
-            ty::MAP => {
-                let n = self.varint()?;
-                if n == 0 {
-                    return Ok(());
-                }
-                let types = self.byte()?;
-                let (key, value) = (Self::element(types >> 4), Self::element(types & 0x0f));
-                self.enough_for(n)?;
-                for _ in 0..n {
-                    self.skip(key, depth + 1)?;
-                    self.skip(value, depth + 1)?;
-                }
-                Ok(())
-            }
-            ty::STRUCT => self.fields(depth + 1, |input, _, t| input.skip(t, depth + 1)),
-            _ => Err(MALFORMED),
-        }
-    }
-
-    /// Reads a struct's fields up to its stop byte, handing each (id, type) to `field`, which
-    /// must consume the value.
-    fn fields(
-        &mut self,
-        depth: u32,
-        mut field: impl FnMut(&mut Self, i16, u8) -> Parsed<()>,
-    ) -> Parsed<()> {
-        if depth > MAX_DEPTH {
-            return Err("a page header nests too deep");
-        }
-        let mut last = 0i16;
-        loop {
-            let head = self.byte()?;
-            let field_type = head & 0x0f;
-            if field_type == ty::STOP {
-                return Ok(());
-            }
-            let id = match head >> 4 {
-                0 => i16::try_from(self.zigzag()?).map_err(|_| MALFORMED)?,
-                delta => last.checked_add(i16::from(delta)).ok_or(MALFORMED)?,
-            };
-            last = id;
-            field(self, id, field_type)?;
-        }
-    }
-
-    /// A data or dictionary page header (a struct whose field 1 is its value count): the count.
-    fn value_count(&mut self) -> Parsed<i64> {
-        let mut count = None;
-        self.fields(1, |input, id, t| match id {
-            1 => input.int(t, 2).map(|v| count = v),
-            _ => input.skip(t, 2),
-        })?;
-        count.ok_or(NO_COUNT)
-    }
-
-    fn page_header(&mut self) -> Parsed<PageHeader> {
-        let mut h = PageHeader::default();
-        self.fields(0, |input, id, t| {
-            match id {
-                1 => h.kind = input.int(t, 1)?.and_then(|v| i32::try_from(v).ok()),
-                2 => h.uncompressed = input.int(t, 1)?,
-                3 => h.compressed = input.int(t, 1)?,
-                5 if t == ty::STRUCT => h.data_values = Some(input.value_count()?),
-                7 if t == ty::STRUCT => h.dictionary_values = Some(input.value_count()?),
-                8 if t == ty::STRUCT => {
-                    let mut counts = [None; 6];
-                    input.fields(1, |input, id, t| match id {
-                        1..=3 | 5 | 6 => input.int(t, 2).map(|v| counts[id as usize - 1] = v),
-                        _ => input.skip(t, 2),
-                    })?;
-                    let [
-                        Some(values),
-                        Some(nulls),
-                        Some(rows),
-                        _,
-                        Some(def),
-                        Some(rep),
-                    ] = counts
-                    else {
-                        return Err(NO_COUNT);
-                    };
-                    h.v2 = Some(V2 {
-                        values,
-                        nulls,
-                        rows,
-                        definition_bytes: def,
-                        repetition_bytes: rep,
-                    });
-                }
-                _ => input.skip(t, 1)?,
-            }
-            Ok(())
-        })?;
-        Ok(h)
-    }
+    })?;
+    Ok(h)
 }
 
 #[cfg(test)]
@@ -491,6 +310,7 @@ mod tests {
     use parquet::file::properties::{WriterProperties, WriterVersion};
     use parquet::file::reader::{FileReader, SerializedFileReader};
 
+    use super::super::thrift::{BOOLEAN_LIST, MALFORMED, TOO_DEEP, WRONG_TYPE};
     use super::*;
 
     /// Writes a compact-protocol page header field by field.
@@ -722,39 +542,45 @@ mod tests {
         assert_eq!(why(check(&[(vec![0xff; 40], 0)])), MALFORMED);
         let mut cut = Header::page(DATA_PAGE, 10, 10, 5);
         cut.truncate(4);
-        assert_eq!(why(check(&[(cut, 0)])), CUT);
+        assert_eq!(why(check(&[(cut, 0)])), CUT_BY_CHUNK);
         // A statistics value claiming 4 GB of bytes.
         let mut long = Header::default();
         long.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
-        long.field(2, ty::BINARY).varint(1 << 32);
-        assert_eq!(why(check(&[(long.0, 0)])), CUT);
+        // Field 15, which no page header has: skipped, as the reader does.
+        long.field(12, ty::BINARY).varint(1 << 32);
+        assert_eq!(why(check(&[(long.0, 0)])), CUT_BY_CHUNK);
     }
 
     /// Found by `fuzz/` (parquet_reader; `bad_input::fuzz_parquet_slow_page_header`): a list of
     /// booleans written as `false` claiming 2^60 elements made this walk loop for minutes.
     #[test]
     fn a_list_longer_than_its_bytes_is_refused_at_once() {
-        for element in [ty::FALSE, ty::TRUE, ty::I32, ty::STRUCT] {
+        for (element, refused) in [
+            (ty::FALSE, BOOLEAN_LIST),
+            (ty::TRUE, BOOLEAN_LIST),
+            (ty::I32, CUT_BY_CHUNK),
+            (ty::STRUCT, CUT_BY_CHUNK),
+        ] {
             let mut h = Header::default();
             h.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
-            h.field(1, ty::LIST).0.push(0xf0 | element);
+            h.field(12, ty::LIST).0.push(0xf0 | element);
             h.varint(1 << 60);
-            assert_eq!(why(check(&[(h.0, 0)])), CUT);
+            assert_eq!(why(check(&[(h.0, 0)])), refused);
         }
         let mut map = Header::default();
         map.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
-        map.field(1, ty::MAP).varint(1 << 60);
-        map.0.push(ty::FALSE << 4 | ty::FALSE);
-        assert_eq!(why(check(&[(map.0, 0)])), CUT);
+        map.field(12, ty::MAP).varint(1 << 60);
+        map.0.push(ty::I32 << 4 | ty::I32);
+        assert_eq!(why(check(&[(map.0, 0)])), CUT_BY_CHUNK);
     }
 
     #[test]
     fn a_claimed_length_past_the_chunk_is_refused_without_reading_the_chunk() {
         let mut h = Header::default();
         h.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
-        h.field(2, ty::BINARY).varint(5_000_000);
+        h.field(12, ty::BINARY).varint(5_000_000);
         let (result, read) = check_counting(&[(h.0, 1_000_000)]);
-        assert_eq!(why(result), CUT);
+        assert_eq!(why(result), CUT_BY_CHUNK);
         assert!(read <= FIRST_READ, "read {read} bytes");
     }
 
@@ -762,7 +588,7 @@ mod tests {
     fn a_header_longer_than_16_mib_is_refused() {
         let mut h = Header::default();
         h.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
-        h.field(2, ty::BINARY).varint(MAX_HEADER_BYTES);
+        h.field(12, ty::BINARY).varint(MAX_HEADER_BYTES);
         let (result, read) = check_counting(&[(h.0, MAX_HEADER_BYTES as usize + 100)]);
         assert_eq!(why(result), "a page header is longer than 16 MiB");
         assert!(read <= FIRST_READ, "read {read} bytes");
@@ -771,12 +597,24 @@ mod tests {
     #[test]
     fn deep_nesting_is_refused() {
         let mut deep = Header::default();
-        deep.i32(1, i64::from(DATA_PAGE));
-        for _ in 0..40 {
+        deep.i32(1, i64::from(DATA_PAGE)).field(14, ty::STRUCT);
+        for _ in 0..39 {
             deep.field(1, ty::STRUCT);
         }
         deep.0.extend([ty::STOP; 41]);
-        assert_eq!(why(check(&[(deep.0, 0)])), "a page header nests too deep");
+        assert_eq!(why(check(&[(deep.0, 0)])), TOO_DEEP);
+    }
+
+    /// The reader reads a known field by the type it expects: a data page header (field 5)
+    /// written as a binary would be read by it as a struct, and the two readings would part.
+    #[test]
+    fn a_known_field_of_another_type_is_refused() {
+        let mut h = Header::default();
+        h.i32(1, i64::from(DATA_PAGE)).i32(1, 10).i32(1, 10);
+        h.field(2, ty::BINARY).varint(2);
+        h.0.extend([0x15, 0x00]);
+        h.stop();
+        assert_eq!(why(check(&[(h.0, 10)])), WRONG_TYPE);
     }
 
     #[test]
