@@ -1,7 +1,10 @@
 //! Parquet: the read → transform → write loop for typed, columnar exports.
 //!
 //! The output keeps what a reader of the file relies on (after arrow-rs `parquet-rewrite`):
-//! - the Arrow schema (field names, types, nullability, metadata) minus dropped columns;
+//! - the Arrow schema (field names, types, nullability, metadata) minus dropped columns, with
+//!   the logical types that Arrow has a canonical extension type for (UUID, JSON): the reader
+//!   marks such a column with its extension type and the writer writes the logical type back
+//!   (`arrow_canonical_extension_types`; without it a UUID came out as plain 16-byte binary);
 //! - the row groups: each input row group becomes one output row group with the same rows in
 //!   the same order, except that an output row group is closed once it holds
 //!   [`MAX_GROUP_BYTES`] (16 MiB) of encoded data (at the end of a batch), so memory stays
