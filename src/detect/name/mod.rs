@@ -581,13 +581,16 @@ fn judge(text: &str, tokens: &[Token], b: &Built, out: &mut Vec<Finding>) {
                 break;
             }
         }
-        decide(text, &tokens[i..j], end, particle, b, out);
+        let before = i.checked_sub(1).map(|k| &tokens[k]);
+        decide(text, before, &tokens[i..j], end, particle, b, out);
         i = j;
     }
 }
 
+/// Judges one run of tokens; `before` is the token before it, if any.
 fn decide(
     text: &str,
+    before: Option<&Token>,
     run: &[Token],
     run_end: usize,
     particle: bool,
@@ -676,9 +679,17 @@ fn decide(
     if confidence == 0.0 && words > 0 && (weak + plain + unknown) >= 1 {
         // Weak readings need a cue nearby; unknown words one right before them.
         let cue_near = || {
-            c.cues_before
-                .occurs_in(after_last_marker(window_before(text, start, c.cue_window)))
-                || c.cues_after.after(text, end, c.cue_window.min(12))
+            let mut window = after_last_marker(window_before(text, start, c.cue_window));
+            // A cue names the word after it: a word in between that can be no name part and is
+            // no cue itself (Ученица НИШ Алматы) took it.
+            if let Some(t) = before.filter(|t| t.blocks()) {
+                let word = &text[t.start..t.end];
+                let window_start = start - window.len();
+                if t.end > window_start && !c.cues_before.occurs_in(word) {
+                    window = &text[t.end..start];
+                }
+            }
+            c.cues_before.occurs_in(window) || c.cues_after.after(text, end, c.cue_window.min(12))
         };
         let cue_next = || cue_right_before(text, start, c) || c.cues_after.after(text, end, 8);
         if (weak + plain >= 1 && cue_near()) || (unknown >= 1 && cue_next()) {
