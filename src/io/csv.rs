@@ -53,8 +53,12 @@ use crate::policy::ColumnPlan;
 use crate::report::{ColumnReport, FileCounts, FileReport, FormatReport};
 use crate::scrub::{self, Scratch, Scrubber};
 
-/// Bytes read at a time; also the block that decides encoding and delimiter.
+/// Bytes read at a time, at most; also the sample that decides encoding and delimiter.
 const READ_BYTES: usize = 1 << 20;
+/// Bytes of a file's first read. Every read that fills its block doubles the next one, up to
+/// [`READ_BYTES`]: a small file does not zero megabytes of buffer it never fills (a directory of
+/// small exports spent more time zeroing than reading).
+const FIRST_READ_BYTES: usize = 64 << 10;
 /// Bytes of records at most in one batch (a batch also ends at `--batch-records`), so memory
 /// stays bounded when records are long.
 const BATCH_BYTES: usize = 32 << 20;
@@ -435,11 +439,16 @@ impl ReadBuffer {
         self.len -= n;
     }
 
-    /// Appends the next block of `src` (up to [`READ_BYTES`], less only at its end), and sets
-    /// `eof` when `src` has no more.
-    fn read_block(&mut self, src: &mut impl Read, eof: &mut bool) -> std::io::Result<()> {
-        self.make_room(self.len + READ_BYTES);
-        let block = &mut self.bytes[self.len..self.len + READ_BYTES];
+    /// Appends the next `size` bytes of `src` (less only at its end), sets `eof` when `src`
+    /// has no more, and gives the number of bytes read.
+    fn read_block(
+        &mut self,
+        src: &mut impl Read,
+        eof: &mut bool,
+        size: usize,
+    ) -> std::io::Result<usize> {
+        self.make_room(self.len + size);
+        let block = &mut self.bytes[self.len..self.len + size];
         let mut n = 0;
         while n < block.len() {
             match src.read(&mut block[n..]) {
@@ -453,7 +462,7 @@ impl ReadBuffer {
             }
         }
         self.len += n;
-        Ok(())
+        Ok(n)
     }
 }
 
@@ -465,6 +474,8 @@ struct RecordReader {
     /// Bytes read and not yet in a batch: from the start of the next record on.
     pending: ReadBuffer,
     eof: bool,
+    /// Bytes of the next read (see [`FIRST_READ_BYTES`]).
+    block: usize,
     dialect: Dialect,
     /// Records split so far, the header included: numbers records in error messages.
     records: u64,
@@ -479,9 +490,25 @@ struct Batch {
 }
 
 impl RecordReader {
-    /// Reads the next block of the input (up to [`READ_BYTES`]) into `pending`.
+    /// Reads the first [`READ_BYTES`] of the input (all of a smaller one) into `pending`: the
+    /// sample that decides encoding and delimiter.
     fn fill(&mut self) -> std::io::Result<()> {
-        self.pending.read_block(&mut self.src, &mut self.eof)
+        let mut pending = std::mem::take(&mut self.pending);
+        while pending.len < READ_BYTES && !self.eof {
+            let most = READ_BYTES - pending.len;
+            self.read_more(&mut pending, most)?;
+        }
+        self.pending = pending;
+        Ok(())
+    }
+
+    /// Appends the next block of the input, of at most `most` bytes, to `bytes`.
+    fn read_more(&mut self, bytes: &mut ReadBuffer, most: usize) -> std::io::Result<()> {
+        let size = self.block.min(most);
+        if bytes.read_block(&mut self.src, &mut self.eof, size)? == self.block {
+            self.block = (2 * self.block).min(READ_BYTES);
+        }
+        Ok(())
     }
 
     /// Reads the next `max` records (fewer at the end, or past `BATCH_BYTES`) into `batch`,
@@ -527,14 +554,14 @@ impl RecordReader {
                             MAX_RECORD_BYTES >> 20
                         )));
                     }
-                    bytes.read_block(&mut self.src, &mut self.eof)?;
+                    self.read_more(&mut bytes, usize::MAX)?;
                 }
             }
         }
         // What follows the batch's last record starts the next batch's buffer, made as large
         // as this batch (and some) at once rather than grown (and copied) read after read.
         spare.clear();
-        spare.make_room(scan + scan / 4 + 2 * READ_BYTES);
+        spare.make_room(scan + scan / 4 + 2 * self.block);
         spare.extend_from_slice(&bytes[scan..]);
         self.pending = spare;
         bytes.truncate(scan);
@@ -697,6 +724,7 @@ fn open_csv(job: &FileJob, progress: &indicatif::ProgressBar) -> Result<(OpenCsv
         src,
         pending: ReadBuffer::default(),
         eof: false,
+        block: FIRST_READ_BYTES,
         dialect: Dialect { delimiter: b',' },
         records: 0,
     };
@@ -1572,6 +1600,7 @@ mod tests {
             }),
             pending: ReadBuffer::default(),
             eof: false,
+            block: FIRST_READ_BYTES,
             dialect: Dialect { delimiter: b',' },
             records: 0,
         };
@@ -1604,6 +1633,7 @@ mod tests {
             src: Box::new(Trickle { data, at: 0 }),
             pending: ReadBuffer::default(),
             eof: false,
+            block: FIRST_READ_BYTES,
             dialect: Dialect { delimiter: b',' },
             records: 0,
         }
