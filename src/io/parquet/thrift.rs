@@ -158,6 +158,19 @@ impl<'a> Compact<'a> {
         Ok(())
     }
 
+    /// A list's or set's header: its number of elements and their type, checked by
+    /// [`container`](Self::container).
+    fn list_header(&mut self) -> Parsed<(u64, u8)> {
+        let head = self.byte()?;
+        let n = match head >> 4 {
+            15 => self.varint()?,
+            n => u64::from(n),
+        };
+        let element = head & 0x0f;
+        self.container(n, element)?;
+        Ok((n, element))
+    }
+
     /// Skips one value of `field_type`.
     pub fn skip(&mut self, field_type: u8, depth: u32) -> Parsed<()> {
         if depth > MAX_DEPTH {
@@ -174,13 +187,7 @@ impl<'a> Compact<'a> {
                 self.skip_bytes(n)
             }
             ty::LIST | ty::SET => {
-                let head = self.byte()?;
-                let n = match head >> 4 {
-                    15 => self.varint()?,
-                    n => u64::from(n),
-                };
-                let element = head & 0x0f;
-                self.container(n, element)?;
+                let (n, element) = self.list_header()?;
                 for _ in 0..n {
                     self.skip(element, depth + 1)?;
                 }
@@ -219,13 +226,7 @@ impl<'a> Compact<'a> {
                 if depth > MAX_DEPTH {
                     return Err(TOO_DEEP);
                 }
-                let head = self.byte()?;
-                let n = match head >> 4 {
-                    15 => self.varint()?,
-                    n => u64::from(n),
-                };
-                let element_type = head & 0x0f;
-                self.container(n, element_type)?;
+                let (n, element_type) = self.list_header()?;
                 for _ in 0..n {
                     self.walk(element, element_type, depth + 1)?;
                 }
