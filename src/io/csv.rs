@@ -1646,6 +1646,22 @@ mod tests {
             .collect()
     }
 
+    #[test]
+    fn reads_start_small_and_double_up_to_a_megabyte() {
+        // A small file zeroes no more buffer than its first read.
+        let mut small = reader_of(numbers(1_000));
+        small.fill().unwrap();
+        assert!(small.eof);
+        assert_eq!(small.pending.len, numbers(1_000).len());
+        assert!(small.pending.bytes.len() <= FIRST_READ_BYTES);
+        // A large one is sampled on its first megabyte, as before, read in doubling blocks.
+        let mut large = reader_of(numbers(600_000));
+        large.fill().unwrap();
+        assert!(!large.eof);
+        assert_eq!(large.pending.len, READ_BYTES);
+        assert_eq!(large.block, READ_BYTES);
+    }
+
     /// The batches' results, in order, of `work` over records 1 to 40: a first batch of 4,
     /// then batches of 3.
     fn run_batches(work: impl Fn(&Batch, u64) -> Result<u64> + Sync) -> (Result<()>, Vec<u64>) {
