@@ -102,25 +102,23 @@ impl Pseudonymiser {
         // An e-mail pseudonym is written in lower case, as addresses usually are.
         let email = kind == Some(Kind::Email);
         let letters = if email { &LOWER_PAIRS } else { &UPPER_PAIRS };
-        // Put together on the stack and appended at once: this runs for every identifier.
-        let mut written = [0u8; LONGEST_PSEUDONYM];
-        let mut len = 0;
-        let mut put = |bytes: &[u8]| {
-            written[len..len + bytes.len()].copy_from_slice(bytes);
-            len += bytes.len();
-        };
-        if !email {
-            put(prefix(kind).as_bytes());
-            put(b"-");
+        let mut token = [0u8; TOKEN_LEN];
+        for (pair, &byte) in token.chunks_exact_mut(2).zip(&hash[..TOKEN_LEN / 2]) {
+            pair.copy_from_slice(&letters[usize::from(byte)]);
         }
-        for &byte in &hash[..TOKEN_LEN / 2] {
-            put(&letters[usize::from(byte)]);
-        }
+        // Only the token is checked as text: prefix and domain are text already, and this
+        // runs for every identifier.
+        let token = std::str::from_utf8(&token).expect("the alphabet is ASCII");
+        out.reserve(LONGEST_PSEUDONYM);
         if email {
-            put(b"@");
-            put(EMAIL_DOMAIN.as_bytes());
+            out.push_str(token);
+            out.push('@');
+            out.push_str(EMAIL_DOMAIN);
+        } else {
+            out.push_str(prefix(kind));
+            out.push('-');
+            out.push_str(token);
         }
-        out.push_str(std::str::from_utf8(&written[..len]).expect("the alphabet is ASCII"));
     }
 
     /// The pseudonym of `normalized` for a signed integer column: `-1` followed by 17 digits
