@@ -447,8 +447,57 @@ fn national_of_column_value(value: &str) -> Option<[u8; 10]> {
     }
     match plain_national(v.as_bytes()) {
         Some(answer) => answer,
-        None => national_by_shape(v),
+        None => grouped_national(v.as_bytes()).or_else(|| national_by_shape(v)),
     }
+}
+
+/// What [`national_by_shape`] answers for a value written the grouped way most phone columns
+/// hold the other half of their numbers: a prefix (`+7`, `8`, `7`), a space, dash or nothing
+/// and a bracketed code, or a space or dash and a bare code of three digits, then groups of 3,
+/// 2 and 2 digits joined by a space or dash each (`+7 701 123 45 67`, `8 (701) 123-45-67`,
+/// `+7(701)123-45-67`, `8-701-123-45-67`), read without the general reading's groups. `None`:
+/// not such a value, or not a possible number: the general reading decides.
+fn grouped_national(bytes: &[u8]) -> Option<[u8; 10]> {
+    let mut at = match bytes {
+        [b'+', b'7', ..] => 2,
+        [b'7' | b'8', ..] => 1,
+        _ => return None,
+    };
+    let mut national = [0u8; 10];
+    let mut n = 0;
+    // Reads `count` digits at `at` into `national`.
+    let mut digits = |at: &mut usize, count: usize| -> Option<()> {
+        for _ in 0..count {
+            let d = bytes.get(*at).filter(|b| b.is_ascii_digit())?;
+            national[n] = d - b'0';
+            n += 1;
+            *at += 1;
+        }
+        Some(())
+    };
+    let join = |at: &mut usize| -> bool {
+        let joined = matches!(bytes.get(*at), Some(b' ' | b'-'));
+        *at += usize::from(joined);
+        joined
+    };
+    let joined = join(&mut at);
+    if bytes.get(at) == Some(&b'(') {
+        at += 1;
+        digits(&mut at, 3)?;
+        (bytes.get(at) == Some(&b')')).then_some(())?;
+        at += 1;
+        join(&mut at);
+    } else {
+        joined.then_some(())?;
+        digits(&mut at, 3)?;
+        join(&mut at).then_some(())?;
+    }
+    digits(&mut at, 3)?;
+    join(&mut at).then_some(())?;
+    digits(&mut at, 2)?;
+    join(&mut at).then_some(())?;
+    digits(&mut at, 2)?;
+    (at == bytes.len() && possible_national(&national)).then_some(national)
 }
 
 /// The general reading of a phone column's value: its digit groups and how they are joined.
@@ -1011,6 +1060,58 @@ mod tests {
             if let Some(answer) = plain_national(value.as_bytes()) {
                 proptest::prop_assert_eq!(answer, national_by_shape(&value), "{}", value);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The shortcut for grouped values answers as the general reading does, whenever it
+        /// answers; values a little off the shape (a code of two or four digits, a doubled or
+        /// missing join, a `.` or `/`) are in the mix, and it must leave them alone or agree.
+        #[test]
+        fn grouped_values_read_as_their_shape_reads_them(
+            value in "(\\+7|7|8|\\+8|9)[ -]{0,2}\\(?[0-9]{2,4}\\)?[ ./-]{0,2}[0-9]{3}[ -]{0,1}[0-9]{2}[ -]{0,1}[0-9]{2}[0-9]{0,1}"
+        ) {
+            if let Some(national) = grouped_national(value.as_bytes()) {
+                proptest::prop_assert_eq!(Some(national), national_by_shape(&value), "{}", value);
+            }
+        }
+
+        /// The same on values of the shape itself, where it answers for every possible number.
+        #[test]
+        fn grouped_values_of_the_shape_read_as_their_shape_reads_them(
+            value in "(\\+7|7|8)([ -]?\\([0-9]{3}\\)[ -]?|[ -][0-9]{3}[ -])[0-9]{3}[ -][0-9]{2}[ -][0-9]{2}"
+        ) {
+            let general = national_by_shape(&value);
+            proptest::prop_assert_eq!(grouped_national(value.as_bytes()), general, "{}", value);
+        }
+    }
+
+    #[test]
+    fn grouped_values_take_the_shortcut() {
+        for value in [
+            "+7 701 123 45 67",
+            "8 (701) 123-45-67",
+            "+7 (701) 123-45-67",
+            "+7(701)123-45-67",
+            "8-701-123-45-67",
+            "7 701 123 45 67",
+            "8(701) 123 45 67",
+        ] {
+            let want = [7, 0, 1, 1, 2, 3, 4, 5, 6, 7];
+            assert_eq!(grouped_national(value.as_bytes()), Some(want), "{value}");
+            assert_eq!(national_by_shape(value), Some(want), "{value}");
+        }
+        // Not the shape, or not a possible number: the general reading decides.
+        for value in [
+            "8 (7012) 12-34-56",
+            "+8 701 123 45 67",
+            "8701 123 45 67",
+            "8 701 123 45 678",
+            "8 601 123 45 67",
+            "8  701 123 45 67",
+            "8 (701 123-45-67",
+        ] {
+            assert_eq!(grouped_national(value.as_bytes()), None, "{value}");
         }
     }
 
