@@ -339,10 +339,13 @@ impl Classifier {
                 [f] if f.start == 0 && f.end == value.len() => Some(f.kind),
                 _ => None,
             };
-            let by_shape = Kind::ALL
-                .into_iter()
-                .find(|k| normalize::whole_value(*k, value, Scope::Alone).is_some());
-            if let Some(k) = by_detector.or(by_shape) {
+            // The shapes are read only when the detectors did not find the value whole.
+            let by_shape = || {
+                Kind::ALL
+                    .into_iter()
+                    .find(|k| normalize::whole_value(*k, value, Scope::Alone).is_some())
+            };
+            if let Some(k) = by_detector.or_else(by_shape) {
                 *whole.entry(k).or_default() += 1;
                 if header_kind == Some(Kind::Name) && k == Kind::Name {
                     header_kind_hits += 1;

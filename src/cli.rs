@@ -191,7 +191,8 @@ pub struct ScrubArgs {
     pub quasi: Vec<String>,
 
     /// In a directory, go on with the other files when one fails (it is listed, nothing of it
-    /// is written, and the exit status is 2). Without it the run stops at the first failure.
+    /// is written, and the exit status is 2). Without it the run stops at the first failure;
+    /// small files are scrubbed side by side, and one already begun beside it is finished.
     #[arg(long)]
     pub keep_going: bool,
 

@@ -606,8 +606,9 @@ fn directory_stops_at_the_first_failure() {
     let c = Case::new();
     let input = tree(&c);
     let before = c.inputs();
+    // One thread: one file at a time, so nothing after the failing file is started.
     let out = c.out("tree");
-    let r = c.scrub(&input, &out, &[]);
+    let r = c.scrub(&input, &out, &["--threads", "1"]);
     assert_refusal(&r, &["b_ragged.csv: record 2"]);
     assert!(
         out.join("a_good.csv").exists(),
@@ -619,6 +620,26 @@ fn directory_stops_at_the_first_failure() {
     );
     assert!(!out.join("c_good.csv").exists(), "stopped at the failure");
     assert_eq!(walkdir(&out).len(), 1, "no temporary file");
+    // Two threads: small files go side by side, so the file beside the failing one may be
+    // finished; whatever is written is whole, and the run fails all the same.
+    let out2 = c.out("tree2");
+    let r = c.scrub(&input, &out2, &["--threads", "2"]);
+    assert_refusal(&r, &["b_ragged.csv: record 2"]);
+    assert!(!out2.join("b_ragged.csv").exists());
+    for written in walkdir(&out2) {
+        let name = written.file_name().unwrap();
+        assert!(
+            fs::read(&written).unwrap()
+                == fs::read(out.join(name)).unwrap_or_else(|_| {
+                    let alone = c.out(&format!("alone-{}", name.to_string_lossy()));
+                    let r = c.scrub(&c.dir.path().join("in").join(name), &alone, &[]);
+                    assert_eq!(r.code, 0, "{}", r.stderr);
+                    fs::read(alone).unwrap()
+                }),
+            "{} is whole",
+            written.display()
+        );
+    }
     assert!(c.inputs() == before);
 }
 

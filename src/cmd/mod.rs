@@ -69,3 +69,99 @@ pub fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> 
     }
     pool.build().context("cannot start worker threads")
 }
+
+/// Files of at most this many bytes (as stored; a compressed one counts eight times) are
+/// processed side by side: such a file is over before its records could keep the workers
+/// busy, and what it costs is per file (opening, sniffing, classifying its columns, syncing
+/// its output), on one thread at a time.
+const SIDE_BY_SIDE_BYTES: u64 = 4 << 20;
+
+/// Whether `job` is small enough to be processed next to another file (see
+/// [`SIDE_BY_SIDE_BYTES`]).
+fn is_small(job: &crate::io::FileJob) -> bool {
+    let weight = match job.format.compression {
+        crate::io::Compression::None => 1,
+        _ => 8,
+    };
+    std::fs::metadata(&job.input)
+        .is_ok_and(|m| m.len().saturating_mul(weight) <= SIDE_BY_SIDE_BYTES)
+}
+
+/// Runs `each` on every job and hands its results to `done` in job order. A run of
+/// consecutive small files (that `may_pair` allows) goes side by side, one file per worker of
+/// the pool (`lanes`), each file's own work still spread over the pool; any other file runs
+/// alone. `each` is told whether its file runs alone (it may then show a progress bar of its
+/// own; a run side by side shows one bar counting files). Each file's output and report are
+/// what they would be alone. After a failure no new file is started unless `keep_going`; an
+/// error from `done` stops the run.
+pub fn for_each_job<T: Send>(
+    jobs: &[crate::io::FileJob],
+    lanes: usize,
+    keep_going: bool,
+    progress: bool,
+    may_pair: impl Fn(&crate::io::FileJob) -> bool,
+    each: impl Fn(&crate::io::FileJob, bool) -> anyhow::Result<T> + Sync,
+    mut done: impl FnMut(&crate::io::FileJob, anyhow::Result<T>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let paired = |job: &crate::io::FileJob| lanes > 1 && may_pair(job) && is_small(job);
+    let mut start = 0;
+    while start < jobs.len() {
+        let end = start + jobs[start..].iter().take_while(|j| paired(j)).count();
+        if end - start < 2 {
+            let job = &jobs[start];
+            done(job, each(job, true))?;
+            start += 1;
+            continue;
+        }
+        let group = &jobs[start..end];
+        for (job, result) in group
+            .iter()
+            .zip(side_by_side(group, lanes, keep_going, progress, &each))
+        {
+            // A file not started: an earlier one failed, and its error ends the run first.
+            let Some(result) = result else { break };
+            done(job, result)?;
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+/// `each` on every job of `group`, `lanes` files at a time, the results in job order (`None`
+/// for a file not started after a failure).
+fn side_by_side<T: Send>(
+    group: &[crate::io::FileJob],
+    lanes: usize,
+    keep_going: bool,
+    progress: bool,
+    each: &(impl Fn(&crate::io::FileJob, bool) -> anyhow::Result<T> + Sync),
+) -> Vec<Option<anyhow::Result<T>>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let results: Vec<Mutex<Option<anyhow::Result<T>>>> =
+        group.iter().map(|_| Mutex::new(None)).collect();
+    let bar = crate::io::progress_files(group.len() as u64, progress);
+    std::thread::scope(|lanes_scope| {
+        for _ in 0..lanes.min(group.len()) {
+            lanes_scope.spawn(|| {
+                while keep_going || !failed.load(Ordering::Relaxed) {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = group.get(k) else { break };
+                    let result = each(job, false);
+                    if result.is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    *results[k].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+                    bar.inc(1);
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    results
+        .into_iter()
+        .map(|r| r.into_inner().unwrap_or_else(|p| p.into_inner()))
+        .collect()
+}

@@ -93,12 +93,28 @@ impl ScanRun {
             .map(|p| p.display().to_string())
             .collect();
         let mut failures = super::Failures::default();
-        for job in &self.jobs {
-            match tio::scan_file(job, &pipeline) {
-                Ok(file) => report.push(file),
-                Err(err) => failures.add(&job.input, err, self.keep_going)?,
-            }
-        }
+        super::for_each_job(
+            &self.jobs,
+            self.pool.current_num_threads(),
+            self.keep_going,
+            pipeline.progress,
+            // With `--verbose`, what is said of each file stays together.
+            |_| !self.verbose,
+            |job, alone| {
+                let pipeline = Pipeline {
+                    progress: pipeline.progress && alone,
+                    ..pipeline
+                };
+                tio::scan_file(job, &pipeline)
+            },
+            |job, result| match result {
+                Ok(file) => {
+                    report.push(file);
+                    Ok(())
+                }
+                Err(err) => failures.add(&job.input, err, self.keep_going),
+            },
+        )?;
         report.failed = failures.failed.clone();
         report.seconds = started.elapsed().as_secs_f64();
         let stdout = io::stdout();

@@ -143,18 +143,35 @@ impl ScrubRun {
             );
         }
         let mut failures = super::Failures::default();
-        for job in &self.jobs {
-            match self.scrub_one(job, &pipeline) {
+        // Side by side only where the lines said on standard error are one file's each: not
+        // with `--verbose`, nor with the k-anonymity passes (`say_risk`).
+        let may_pair =
+            |_: &FileJob| !self.verbose && !anonymise::needed(&self.policy, &self.anonymity);
+        super::for_each_job(
+            &self.jobs,
+            self.pool.current_num_threads(),
+            self.keep_going,
+            pipeline.progress,
+            may_pair,
+            |job, alone| {
+                let pipeline = Pipeline {
+                    progress: pipeline.progress && alone,
+                    ..pipeline
+                };
+                self.scrub_one(job, &pipeline)
+            },
+            |job, result| match result {
                 Ok((file, anonymity)) => {
                     report.push(file);
                     if let Some(anonymity) = anonymity {
                         say_risk(&anonymity);
                         report.anonymity.push(anonymity);
                     }
+                    Ok(())
                 }
-                Err(err) => failures.add(&job.input, err, self.keep_going)?,
-            }
-        }
+                Err(err) => failures.add(&job.input, err, self.keep_going),
+            },
+        )?;
         report.failed = failures.failed.clone();
         report.seconds = started.elapsed().as_secs_f64();
         if let Some(path) = &self.report {

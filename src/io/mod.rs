@@ -39,6 +39,7 @@ const SYNC_BYTES: usize = 4 << 20;
 pub type Detectors = std::sync::OnceLock<DetectorSet>;
 
 /// Everything a format adapter needs to process a file, resolved and validated beforehand.
+#[derive(Clone, Copy)]
 pub struct Pipeline<'a> {
     pub classifier: &'a Classifier,
     pub detectors: &'a Detectors,
@@ -485,6 +486,16 @@ pub fn progress_records(len: u64, label: &str, enabled: bool) -> indicatif::Prog
         label,
         enabled,
         "{human_pos}/{human_len} records {per_sec}",
+    )
+}
+
+/// Like [`progress_bar`], counting files (a run of small files processed side by side).
+pub fn progress_files(len: u64, enabled: bool) -> indicatif::ProgressBar {
+    progress(
+        len,
+        "files",
+        enabled,
+        "{human_pos}/{human_len} files {per_sec}",
     )
 }
 
