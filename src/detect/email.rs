@@ -195,19 +195,21 @@ impl EmailDetector {
     /// Like [`plain_whole`](Self::plain_whole), the normalised form appended to `out`; `false`
     /// (and `out` as it was) when the shortcut does not answer.
     pub fn plain_whole_into(&self, value: &str, out: &mut String) -> bool {
-        self.plain_whole_at(value).is_some_and(|at| {
-            let mark = out.len();
-            out.push_str(value);
-            out[mark + at + 1..].make_ascii_lowercase();
-            if self.ignores_local_case(&out[mark + at + 1..]) {
-                out[mark..mark + at].make_ascii_lowercase();
-            }
-            true
-        })
+        let Some((at, case_insensitive)) = self.plain_whole_at(value) else {
+            return false;
+        };
+        let mark = out.len();
+        out.push_str(value);
+        out[mark + at + 1..].make_ascii_lowercase();
+        if case_insensitive {
+            out[mark..mark + at].make_ascii_lowercase();
+        }
+        true
     }
 
-    /// Where the `@` is when the whole of `value` is a plain ASCII address.
-    fn plain_whole_at(&self, value: &str) -> Option<usize> {
+    /// Where the `@` is when the whole of `value` is a plain ASCII address, and whether its
+    /// provider ignores the case of the local part.
+    fn plain_whole_at(&self, value: &str) -> Option<(usize, bool)> {
         let bytes = value.as_bytes();
         let at = memchr::memchr(b'@', bytes)?;
         let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
@@ -220,6 +222,16 @@ impl EmailDetector {
         if !simple_local || domain.is_empty() || domain.len() > MAX_DOMAIN {
             return None;
         }
+        // A column's addresses share a few domains: what each says is remembered.
+        let case_insensitive = DOMAINS.with_borrow_mut(|cache| {
+            cache.verdict(self, domain, || self.read_plain_domain(domain))
+        })?;
+        Some((at, case_insensitive))
+    }
+
+    /// Whether `domain` is a plain one (`Some`) and, if so, whether its provider ignores the
+    /// case of the local part.
+    fn read_plain_domain(&self, domain: &[u8]) -> Option<bool> {
         // Every character is one the full reading accepts and nothing surrounds the address:
         // the domain's labels decide alone, as in `valid_domain`, read here in one pass.
         let mut label_start = 0;
@@ -236,7 +248,8 @@ impl EmailDetector {
                 label_start = i + 1;
             }
         }
-        let top = &value[at + 1 + label_start..];
+        let domain = std::str::from_utf8(domain).ok()?;
+        let top = &domain[label_start..];
         if labels == 0
             || !plain_label(top.as_bytes())
             || !is_ascii_top_level(top.as_bytes())
@@ -244,7 +257,7 @@ impl EmailDetector {
         {
             return None;
         }
-        Some(at)
+        Some(self.ignores_local_case(&domain.to_ascii_lowercase()))
     }
 
     /// Whether the address-like token whose local part starts at `start` is a message
@@ -380,6 +393,58 @@ fn packed(word: &[u8]) -> Option<u128> {
     bytes[..word.len()].copy_from_slice(word);
     bytes.make_ascii_lowercase();
     Some(u128::from_le_bytes(bytes))
+}
+
+/// Domains at most this long are remembered by [`DomainCache`].
+const CACHED_DOMAIN: usize = 32;
+
+/// What [`EmailDetector::read_plain_domain`] said of the domains a thread met last, so that
+/// an e-mail column's thousands of `mail.ru` and `gmail.com` addresses read their domain once:
+/// a small table indexed by the domain's hash, a newer domain taking an older one's place.
+/// Entries name the detector they are from (its address; every detector is built from the
+/// same rules, so one built where a dropped one was answers alike).
+struct DomainCache([DomainEntry; 16]);
+
+#[derive(Clone, Copy, Default)]
+struct DomainEntry {
+    detector: usize,
+    len: usize,
+    bytes: [u8; CACHED_DOMAIN],
+    verdict: Option<bool>,
+}
+
+impl DomainCache {
+    fn verdict(
+        &mut self,
+        detector: &EmailDetector,
+        domain: &[u8],
+        read: impl FnOnce() -> Option<bool>,
+    ) -> Option<bool> {
+        if domain.len() > CACHED_DOMAIN {
+            return read();
+        }
+        let id = std::ptr::from_ref(detector) as usize;
+        let mut h = crate::fasthash::FastHasher::default();
+        std::hash::Hasher::write(&mut h, domain);
+        let entry = &mut self.0[std::hash::Hasher::finish(&h) as usize % 16];
+        if entry.detector != id || entry.len != domain.len() || entry.bytes[..entry.len] != *domain
+        {
+            let mut bytes = [0; CACHED_DOMAIN];
+            bytes[..domain.len()].copy_from_slice(domain);
+            *entry = DomainEntry {
+                detector: id,
+                len: domain.len(),
+                bytes,
+                verdict: read(),
+            };
+        }
+        entry.verdict
+    }
+}
+
+thread_local! {
+    static DOMAINS: std::cell::RefCell<DomainCache> =
+        std::cell::RefCell::new(DomainCache([DomainEntry::default(); 16]));
 }
 
 impl Detector for EmailDetector {
@@ -684,6 +749,36 @@ mod tests {
         // edu.kz itself, but not a domain merely ending in the letters "edu.kz".
         assert_eq!(find("A@EDU.KZ")[0].1, "a@edu.kz");
         assert_eq!(find("A@myedu.kz")[0].1, "A@myedu.kz");
+    }
+
+    /// Remembered domains answer as a fresh reading does, however addresses of many domains
+    /// (more than the table holds, some longer than it keeps, some alike but for case) follow
+    /// one another.
+    #[test]
+    fn remembered_domains_answer_as_a_fresh_reading() {
+        let d = EmailDetector::builtin();
+        let domains: Vec<String> = (0..40)
+            .map(|i| format!("school{i}.edu.kz"))
+            .chain(["mail.ru", "MAIL.RU", "Gmail.com", "a.png", "b..kz", "x.y"].map(String::from))
+            .chain([format!("{}.kz", "long".repeat(10))])
+            .collect();
+        for round in 0..3 {
+            for (i, domain) in domains.iter().enumerate().rev().skip(round) {
+                let value = format!("Aigerim.K{i}@{domain}");
+                let want = d
+                    .read_plain_domain(domain.as_bytes())
+                    .map(|ci| (value.find('@').unwrap(), ci));
+                assert_eq!(d.plain_whole_at(&value), want, "{value}");
+            }
+        }
+        assert_eq!(
+            d.plain_whole("Aigerim.K@MAIL.RU").as_deref(),
+            Some("aigerim.k@mail.ru")
+        );
+        assert_eq!(
+            d.plain_whole("Aigerim.K@school.kz").as_deref(),
+            Some("Aigerim.K@school.kz")
+        );
     }
 
     /// The ASCII shortcut answers as the general reading does, on every label of up to three
