@@ -1163,10 +1163,9 @@ fn scrub_array(
                 DataType::LargeUtf8 => {
                     Arc::new(string_with_changes(array.as_string::<i64>(), &changes)) as ArrayRef
                 }
-                DataType::Utf8View => Arc::new(with_changes::<StringViewArray>(
-                    array.as_string_view().iter(),
-                    &changes,
-                )),
+                DataType::Utf8View => Arc::new(
+                    merged(array.as_string_view().iter(), &changes).collect::<StringViewArray>(),
+                ),
                 _ => Arc::new(string_with_changes(array.as_string::<i32>(), &changes)),
             })
         }
@@ -1267,24 +1266,23 @@ struct Changes {
 /// (`kdtbrmhsglnpcfjv@pseudonym.invalid`, 34 bytes) is longer than most identifiers.
 const PSEUDONYM_ROOM: usize = 24;
 
-/// A string array of `values` with the `changes` put in.
-fn with_changes<'a, A: FromIterator<Option<&'a str>>>(
+/// `values` with the `changes` put in.
+fn merged<'a>(
     values: impl Iterator<Item = Option<&'a str>>,
     changes: &'a Changes,
-) -> A {
+) -> impl Iterator<Item = Option<&'a str>> {
     let mut next = changes.spans.iter().peekable();
     values
         .enumerate()
-        .map(|(k, v)| match next.next_if(|(i, _)| *i == k) {
+        .map(move |(k, v)| match next.next_if(|(i, _)| *i == k) {
             Some((_, new)) => new.clone().map(|span| &changes.text[span]),
             None => v,
         })
-        .collect()
 }
 
-/// [`with_changes`] for a string array with offsets, its buffers allocated at their final
-/// size: a collect starts small and doubles, copying the values at each step (4 % of the
-/// instructions of a scrub of the bench's Parquet file).
+/// A string array of `array`'s values with the `changes` put in, its buffers allocated at
+/// their final size: a collect starts small and doubles, copying the values at each step (4 %
+/// of the instructions of a scrub of the bench's Parquet file).
 fn string_with_changes<O: OffsetSizeTrait>(
     array: &GenericStringArray<O>,
     changes: &Changes,
@@ -1296,13 +1294,7 @@ fn string_with_changes<O: OffsetSizeTrait>(
     };
     let mut builder =
         GenericStringBuilder::<O>::with_capacity(array.len(), old_bytes + changes.text.len());
-    let mut next = changes.spans.iter().peekable();
-    for (k, v) in array.iter().enumerate() {
-        match next.next_if(|(i, _)| *i == k) {
-            Some((_, new)) => builder.append_option(new.clone().map(|span| &changes.text[span])),
-            None => builder.append_option(v),
-        }
-    }
+    builder.extend(merged(array.iter(), changes));
     builder.finish()
 }
 
