@@ -403,7 +403,10 @@ const CACHED_DOMAIN: usize = 32;
 /// a small table indexed by the domain's hash, a newer domain taking an older one's place.
 /// Entries name the detector they are from (its address; every detector is built from the
 /// same rules, so one built where a dropped one was answers alike).
-struct DomainCache([DomainEntry; 16]);
+struct DomainCache([DomainEntry; DOMAIN_SLOTS]);
+
+/// Domains a thread remembers: more than a column's common providers.
+const DOMAIN_SLOTS: usize = 16;
 
 #[derive(Clone, Copy, Default)]
 struct DomainEntry {
@@ -426,7 +429,7 @@ impl DomainCache {
         let id = std::ptr::from_ref(detector) as usize;
         let mut h = crate::fasthash::FastHasher::default();
         std::hash::Hasher::write(&mut h, domain);
-        let entry = &mut self.0[std::hash::Hasher::finish(&h) as usize % 16];
+        let entry = &mut self.0[std::hash::Hasher::finish(&h) as usize % DOMAIN_SLOTS];
         if entry.detector != id || entry.len != domain.len() || entry.bytes[..entry.len] != *domain
         {
             let mut bytes = [0; CACHED_DOMAIN];
@@ -444,7 +447,7 @@ impl DomainCache {
 
 thread_local! {
     static DOMAINS: std::cell::RefCell<DomainCache> =
-        std::cell::RefCell::new(DomainCache([DomainEntry::default(); 16]));
+        std::cell::RefCell::new(DomainCache([DomainEntry::default(); DOMAIN_SLOTS]));
 }
 
 impl Detector for EmailDetector {
@@ -543,7 +546,6 @@ fn glued_to_top_level(domain: &str) -> usize {
     }
 }
 
-/// The last label of a domain: letters only (any script), or an IDNA `xn--` label.
 /// [`is_top_level`] for an ASCII label, without decoding characters: what a plain address
 /// (`EmailDetector::plain_whole`) asks of every value of an e-mail column.
 fn is_ascii_top_level(label: &[u8]) -> bool {
@@ -555,6 +557,7 @@ fn is_ascii_top_level(label: &[u8]) -> bool {
     punycode || (label.len() >= 2 && label.iter().all(u8::is_ascii_alphabetic))
 }
 
+/// The last label of a domain: letters only (any script), or an IDNA `xn--` label.
 fn is_top_level(label: &str) -> bool {
     let punycode = label.len() > 4
         && label.as_bytes()[..4].eq_ignore_ascii_case(b"xn--")
