@@ -76,6 +76,7 @@ fn bench(c: &mut Criterion) {
         batch_records: 16_384,
         max_records: None,
         progress: false,
+        file_of: None,
         verbose: false,
     };
     let mut group = c.benchmark_group("scrub/csv");

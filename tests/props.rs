@@ -177,6 +177,7 @@ impl Setup {
             batch_records: batch,
             max_records: None,
             progress: false,
+            file_of: None,
             verbose: false,
         }
     }

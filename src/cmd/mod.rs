@@ -90,8 +90,8 @@ fn is_small(job: &crate::io::FileJob) -> bool {
 /// Runs `each` on every job and hands its results to `done` in job order. A run of
 /// consecutive small files (that `may_pair` allows) goes side by side, one file per worker of
 /// the pool (`lanes`), each file's own work still spread over the pool; any other file runs
-/// alone. `each` is told whether its file runs alone (it may then show a progress bar of its
-/// own; a run side by side shows one bar counting files). Each file's output and report are
+/// alone. `each` is told the job's index and whether its file runs alone (it may then show a
+/// progress bar of its own; a run side by side shows one bar counting files). Each file's output and report are
 /// what they would be alone. After a failure no new file is started unless `keep_going`; an
 /// error from `done` stops the run.
 pub fn for_each_job<T: Send>(
@@ -100,7 +100,7 @@ pub fn for_each_job<T: Send>(
     keep_going: bool,
     progress: bool,
     may_pair: impl Fn(&crate::io::FileJob) -> bool,
-    each: impl Fn(&crate::io::FileJob, bool) -> anyhow::Result<T> + Sync,
+    each: impl Fn(&crate::io::FileJob, usize, bool) -> anyhow::Result<T> + Sync,
     mut done: impl FnMut(&crate::io::FileJob, anyhow::Result<T>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let paired = |job: &crate::io::FileJob| lanes > 1 && may_pair(job) && is_small(job);
@@ -109,15 +109,14 @@ pub fn for_each_job<T: Send>(
         let end = start + jobs[start..].iter().take_while(|j| paired(j)).count();
         if end - start < 2 {
             let job = &jobs[start];
-            done(job, each(job, true))?;
+            done(job, each(job, start, true))?;
             start += 1;
             continue;
         }
         let group = &jobs[start..end];
-        for (job, result) in group
-            .iter()
-            .zip(side_by_side(group, lanes, keep_going, progress, &each))
-        {
+        for (job, result) in group.iter().zip(side_by_side(
+            group, start, lanes, keep_going, progress, &each,
+        )) {
             // A file not started: an earlier one failed, and its error ends the run first.
             let Some(result) = result else { break };
             done(job, result)?;
@@ -127,14 +126,15 @@ pub fn for_each_job<T: Send>(
     Ok(())
 }
 
-/// `each` on every job of `group`, `lanes` files at a time, the results in job order (`None`
-/// for a file not started after a failure).
+/// `each` on every job of `group` (the jobs from index `first` on), `lanes` files at a time,
+/// the results in job order (`None` for a file not started after a failure).
 fn side_by_side<T: Send>(
     group: &[crate::io::FileJob],
+    first: usize,
     lanes: usize,
     keep_going: bool,
     progress: bool,
-    each: &(impl Fn(&crate::io::FileJob, bool) -> anyhow::Result<T> + Sync),
+    each: &(impl Fn(&crate::io::FileJob, usize, bool) -> anyhow::Result<T> + Sync),
 ) -> Vec<Option<anyhow::Result<T>>> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -149,7 +149,7 @@ fn side_by_side<T: Send>(
                 while keep_going || !failed.load(Ordering::Relaxed) {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = group.get(k) else { break };
-                    let result = each(job, false);
+                    let result = each(job, first + k, false);
                     if result.is_err() {
                         failed.store(true, Ordering::Relaxed);
                     }

@@ -56,6 +56,7 @@ fn suggest(args: &PolicySuggestArgs) -> Result<Outcome> {
         batch_records: super::BATCH_RECORDS,
         max_records: Some(SUGGEST_RECORDS),
         progress: false,
+        file_of: None,
         verbose: false,
     };
     let mut seen = BTreeSet::new();

@@ -80,6 +80,7 @@ impl ScanRun {
             batch_records: super::BATCH_RECORDS,
             max_records: self.sample,
             progress: self.format == ScanFormat::Human,
+            file_of: None,
             verbose: self.verbose,
         };
         let mut report = RunReport::new("scan");
@@ -100,9 +101,10 @@ impl ScanRun {
             pipeline.progress,
             // With `--verbose`, what is said of each file stays together.
             |_| !self.verbose,
-            |job, alone| {
+            |job, k, alone| {
                 let pipeline = Pipeline {
                     progress: pipeline.progress && alone,
+                    file_of: Some((k + 1, self.jobs.len())),
                     ..pipeline
                 };
                 tio::scan_file(job, &pipeline)

@@ -125,6 +125,7 @@ impl ScrubRun {
             batch_records: self.batch_records,
             max_records: None,
             progress: true,
+            file_of: None,
             verbose: self.verbose,
         };
         let mut report = RunReport::new("scrub");
@@ -153,9 +154,10 @@ impl ScrubRun {
             self.keep_going,
             pipeline.progress,
             may_pair,
-            |job, alone| {
+            |job, k, alone| {
                 let pipeline = Pipeline {
                     progress: pipeline.progress && alone,
+                    file_of: Some((k + 1, self.jobs.len())),
                     ..pipeline
                 };
                 self.scrub_one(job, &pipeline)

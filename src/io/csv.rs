@@ -937,7 +937,7 @@ fn record_error(job: &FileJob, record: u64, detail: &str) -> anyhow::Error {
 pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let started = Instant::now();
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
-    let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
+    let progress = super::progress_bar(size, &pipeline.progress_label(job), pipeline.progress);
     let (open, mut reader) = open_csv(job, &progress)?;
     let limit = pipeline.max_records.unwrap_or(u64::MAX);
     let mut first = Batch::default();
@@ -987,7 +987,7 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let started = Instant::now();
     let output = job.output.as_deref().expect("scrub jobs have an output");
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
-    let progress = super::progress_bar(size, &job.input.display().to_string(), pipeline.progress);
+    let progress = super::progress_bar(size, &pipeline.progress_label(job), pipeline.progress);
     let write_err = || format!("cannot write {}", output.display());
     let (open, mut reader) = open_csv(job, &progress)?;
     let mut first = Batch::default();

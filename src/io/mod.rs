@@ -53,11 +53,20 @@ pub struct Pipeline<'a> {
     pub max_records: Option<u64>,
     /// Show a progress bar when standard error is a terminal.
     pub progress: bool,
+    /// Which file of the run this is and how many the run has, for the progress bar (`None`:
+    /// not said).
+    pub file_of: Option<(usize, usize)>,
     /// Say on standard error what was assumed about each file.
     pub verbose: bool,
 }
 
 impl Pipeline<'_> {
+    /// The label of `job`'s progress bar: its path, after its place in a run of several files
+    /// (`[3/12] exports/grades.csv`).
+    pub fn progress_label(&self, job: &FileJob) -> String {
+        file_label(&job.input, self.file_of)
+    }
+
     /// The detectors; waits for them while another thread is building them (or builds them,
     /// when nobody has started to).
     pub fn detectors(&self) -> &DetectorSet {
@@ -473,6 +482,15 @@ pub fn list_jobs(input: &Path, output: Option<&Path>) -> Result<(Vec<FileJob>, V
     Ok((jobs, skipped))
 }
 
+/// `path`, after its place in the run when the run has several files (see
+/// [`Pipeline::progress_label`]).
+fn file_label(path: &Path, file_of: Option<(usize, usize)>) -> String {
+    match file_of {
+        Some((k, n)) if n > 1 => format!("[{k}/{n}] {}", path.display()),
+        _ => path.display().to_string(),
+    }
+}
+
 /// A progress bar on standard error for an interactive terminal, counting bytes of the input
 /// file; hidden otherwise.
 pub fn progress_bar(len: u64, label: &str, enabled: bool) -> indicatif::ProgressBar {
@@ -495,7 +513,7 @@ pub fn progress_files(len: u64, enabled: bool) -> indicatif::ProgressBar {
         len,
         "files",
         enabled,
-        "{human_pos}/{human_len} files {per_sec}",
+        "{human_pos}/{human_len} files, {eta} left",
     )
 }
 
@@ -517,6 +535,14 @@ fn progress(len: u64, label: &str, enabled: bool, counts: &str) -> indicatif::Pr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_progress_bar_names_its_file_and_its_place_in_the_run() {
+        let path = Path::new("exports/grades.csv");
+        assert_eq!(file_label(path, Some((3, 12))), "[3/12] exports/grades.csv");
+        assert_eq!(file_label(path, Some((1, 1))), "exports/grades.csv");
+        assert_eq!(file_label(path, None), "exports/grades.csv");
+    }
 
     #[test]
     fn formats_by_name() {

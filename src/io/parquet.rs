@@ -655,7 +655,7 @@ fn run(job: &FileJob, pipeline: &Pipeline, output: Option<&std::path::Path>) -> 
     let rows = open.meta.metadata().file_metadata().num_rows().max(0) as u64;
     let progress = super::progress_records(
         rows.min(limit),
-        &job.input.display().to_string(),
+        &pipeline.progress_label(job),
         pipeline.progress,
     );
     let mut totals = FileCounts::new(open.headers.len());
@@ -1350,6 +1350,7 @@ mod tests {
             batch_records,
             max_records: None,
             progress: false,
+            file_of: None,
             verbose: false,
         };
         let job = FileJob {

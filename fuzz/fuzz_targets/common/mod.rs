@@ -71,6 +71,7 @@ pub fn scan_and_scrub(data: &[u8], name: &str) {
         batch_records: 7,
         max_records: None,
         progress: false,
+        file_of: None,
         verbose: false,
     };
     let job = FileJob {
