@@ -87,36 +87,42 @@ fn is_small(job: &crate::io::FileJob) -> bool {
         .is_ok_and(|m| m.len().saturating_mul(weight) <= SIDE_BY_SIDE_BYTES)
 }
 
-/// Runs `each` on every job and hands its results to `done` in job order. A run of
-/// consecutive small files (that `may_pair` allows) goes side by side, one file per worker of
-/// the pool (`lanes`), each file's own work still spread over the pool; any other file runs
-/// alone. `each` is told the job's index and whether its file runs alone (it may then show a
-/// progress bar of its own; a run side by side shows one bar counting files). Each file's output and report are
-/// what they would be alone. After a failure no new file is started unless `keep_going`; an
-/// error from `done` stops the run.
+/// Runs `each` on every job, with the pipeline for its file, and hands its results to `done`
+/// in job order. A run of consecutive small files (that `may_pair` allows) goes side by side,
+/// one file per worker of `pipeline`'s pool, each file's own work still spread over the pool;
+/// any other file runs alone. A file's pipeline names its place in the run, and shows a
+/// progress bar only for a file alone: a run side by side shows one bar counting files. Each
+/// file's output and report are what they would be alone. After a failure no new file is
+/// started unless `keep_going`; an error from `done` stops the run.
 pub fn for_each_job<T: Send>(
     jobs: &[crate::io::FileJob],
-    lanes: usize,
+    pipeline: &crate::io::Pipeline,
     keep_going: bool,
-    progress: bool,
     may_pair: impl Fn(&crate::io::FileJob) -> bool,
-    each: impl Fn(&crate::io::FileJob, usize, bool) -> anyhow::Result<T> + Sync,
+    each: impl Fn(&crate::io::FileJob, &crate::io::Pipeline) -> anyhow::Result<T> + Sync,
     mut done: impl FnMut(&crate::io::FileJob, anyhow::Result<T>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    let lanes = pipeline.pool.current_num_threads();
     let paired = |job: &crate::io::FileJob| lanes > 1 && may_pair(job) && is_small(job);
+    // Job `k`, alone or beside others.
+    let each_at = |k: usize, alone: bool| {
+        let pipeline = crate::io::Pipeline {
+            progress: pipeline.progress && alone,
+            file_of: Some((k + 1, jobs.len())),
+            ..*pipeline
+        };
+        each(&jobs[k], &pipeline)
+    };
     let mut start = 0;
     while start < jobs.len() {
         let end = start + jobs[start..].iter().take_while(|j| paired(j)).count();
         if end - start < 2 {
-            let job = &jobs[start];
-            done(job, each(job, start, true))?;
+            done(&jobs[start], each_at(start, true))?;
             start += 1;
             continue;
         }
-        let group = &jobs[start..end];
-        for (job, result) in group.iter().zip(side_by_side(
-            group, start, lanes, keep_going, progress, &each,
-        )) {
+        let results = side_by_side(start..end, lanes, keep_going, pipeline.progress, &each_at);
+        for (job, result) in jobs[start..end].iter().zip(results) {
             // A file not started: an earlier one failed, and its error ends the run first.
             let Some(result) = result else { break };
             done(job, result)?;
@@ -126,30 +132,31 @@ pub fn for_each_job<T: Send>(
     Ok(())
 }
 
-/// `each` on every job of `group` (the jobs from index `first` on), `lanes` files at a time,
-/// the results in job order (`None` for a file not started after a failure).
+/// `each` on every job of `group` (by index, not alone), `lanes` at a time, the results in
+/// job order (`None` for a job not started after a failure).
 fn side_by_side<T: Send>(
-    group: &[crate::io::FileJob],
-    first: usize,
+    group: std::ops::Range<usize>,
     lanes: usize,
     keep_going: bool,
     progress: bool,
-    each: &(impl Fn(&crate::io::FileJob, usize, bool) -> anyhow::Result<T> + Sync),
+    each: &(impl Fn(usize, bool) -> anyhow::Result<T> + Sync),
 ) -> Vec<Option<anyhow::Result<T>>> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let results: Vec<Mutex<Option<anyhow::Result<T>>>> =
-        group.iter().map(|_| Mutex::new(None)).collect();
+        group.clone().map(|_| Mutex::new(None)).collect();
     let bar = crate::io::progress_files(group.len() as u64, progress);
     std::thread::scope(|lanes_scope| {
         for _ in 0..lanes.min(group.len()) {
             lanes_scope.spawn(|| {
                 while keep_going || !failed.load(Ordering::Relaxed) {
                     let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = group.get(k) else { break };
-                    let result = each(job, first + k, false);
+                    if k >= results.len() {
+                        break;
+                    }
+                    let result = each(group.start + k, false);
                     if result.is_err() {
                         failed.store(true, Ordering::Relaxed);
                     }

@@ -96,19 +96,11 @@ impl ScanRun {
         let mut failures = super::Failures::default();
         super::for_each_job(
             &self.jobs,
-            self.pool.current_num_threads(),
+            &pipeline,
             self.keep_going,
-            pipeline.progress,
             // With `--verbose`, what is said of each file stays together.
             |_| !self.verbose,
-            |job, k, alone| {
-                let pipeline = Pipeline {
-                    progress: pipeline.progress && alone,
-                    file_of: Some((k + 1, self.jobs.len())),
-                    ..pipeline
-                };
-                tio::scan_file(job, &pipeline)
-            },
+            tio::scan_file,
             |job, result| match result {
                 Ok(file) => {
                     report.push(file);

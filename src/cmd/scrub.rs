@@ -150,18 +150,10 @@ impl ScrubRun {
             |_: &FileJob| !self.verbose && !anonymise::needed(&self.policy, &self.anonymity);
         super::for_each_job(
             &self.jobs,
-            self.pool.current_num_threads(),
+            &pipeline,
             self.keep_going,
-            pipeline.progress,
             may_pair,
-            |job, k, alone| {
-                let pipeline = Pipeline {
-                    progress: pipeline.progress && alone,
-                    file_of: Some((k + 1, self.jobs.len())),
-                    ..pipeline
-                };
-                self.scrub_one(job, &pipeline)
-            },
+            |job, pipeline| self.scrub_one(job, pipeline),
             |job, result| match result {
                 Ok((file, anonymity)) => {
                     report.push(file);
