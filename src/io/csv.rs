@@ -569,33 +569,41 @@ impl RecordReader {
         Ok(())
     }
 
-    /// Reads batches of `size` records, `limit` records in all, on a thread of `threads`,
-    /// one batch ahead: reading, decompressing and splitting overlap with scrubbing. Gives
-    /// the batches as read (an empty one ends the file), and where to send a batch done
-    /// with: the reader fills it again, its memory already allocated and mapped.
+    /// Reads batches on a thread of `threads`, `limit` records in all: `first` records, then
+    /// `size` at a time. It keeps one batch ahead, so reading, decompressing and splitting
+    /// overlap with scrubbing, and it starts at once, so the batches after the first are read
+    /// while the first classifies the columns. The batches come in order (an empty one ends
+    /// the file); one done with goes back through [`ReadAhead::give_back`], and the reader fills
+    /// it again, its memory already allocated and mapped.
     fn read_ahead<'scope>(
         mut self,
         threads: &'scope std::thread::Scope<'scope, '_>,
+        first: usize,
         size: usize,
         limit: u64,
-    ) -> (Receiver<std::io::Result<Batch>>, Sender<Batch>) {
+    ) -> ReadAhead {
         let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Batch>>(1);
         let (done_tx, done_rx) = std::sync::mpsc::channel::<Batch>();
         threads.spawn(move || {
             let mut left = limit;
+            let mut size_now = first;
             while left > 0 {
                 let mut batch = done_rx.try_recv().unwrap_or_default();
-                let n = usize::try_from(left).unwrap_or(usize::MAX).min(size);
+                let n = usize::try_from(left).unwrap_or(usize::MAX).min(size_now);
+                size_now = size;
                 let read = self.next_batch(n, &mut batch);
                 let done = read.is_err() || batch.records.is_empty();
                 left -= batch.records.len() as u64;
-                // A closed channel: the consumer stopped on an error.
+                // A closed channel: the consumer stopped (on an error, or before the end).
                 if tx.send(read.map(|()| batch)).is_err() || done {
                     break;
                 }
             }
         });
-        (rx, done_tx)
+        ReadAhead {
+            batches: rx,
+            spent: done_tx,
+        }
     }
 
     /// Hands every batch of `size` records, in order, to `each` (see
@@ -607,32 +615,48 @@ impl RecordReader {
         mut each: impl FnMut(&Batch) -> Result<()>,
     ) -> Result<()> {
         std::thread::scope(|threads| {
-            let (batches, done_tx) = self.read_ahead(threads, size, u64::MAX);
-            for batch in batches {
-                let batch = batch.with_context(|| read_error(job))?;
+            let incoming = self.read_ahead(threads, size, size, u64::MAX);
+            loop {
+                let batch = incoming.next().with_context(|| read_error(job))?;
                 if batch.records.is_empty() {
-                    break;
+                    return Ok(());
                 }
                 each(&batch)?;
-                // Unless the reader has stopped, in which case the batch is just dropped.
-                let _ = done_tx.send(batch);
+                incoming.give_back(batch);
             }
-            Ok(())
         })
     }
+}
 
-    /// `work` on `first` (a batch read already; an empty one ends the file), then on
-    /// batches of `size` records, `limit` records in all (see [`read_ahead`](Self::read_ahead)),
-    /// in the pool's workers, [`IN_FLIGHT`] batches at a time; `done` gets the results in
-    /// input order. `work` is given the batch and the number of its first record. The first
-    /// error in input order (reading, `work` or `done`) stops the run and is returned.
-    #[allow(clippy::too_many_arguments)]
-    fn par_for_each_batch<T: Send>(
+/// The batches a reader thread reads ahead (see [`RecordReader::read_ahead`]). Dropping it
+/// stops the reader at its next batch.
+struct ReadAhead {
+    batches: Receiver<std::io::Result<Batch>>,
+    /// Batches done with, back to the reader.
+    spent: Sender<Batch>,
+}
+
+impl ReadAhead {
+    /// The next batch; an empty one at the end of the input.
+    fn next(&self) -> std::io::Result<Batch> {
+        // The reader stops after the end's empty batch, or after an error it sent.
+        self.batches.recv().unwrap_or_else(|_| Ok(Batch::default()))
+    }
+
+    fn give_back(&self, batch: Batch) {
+        // Unless the reader has stopped, in which case the batch is just dropped.
+        let _ = self.spent.send(batch);
+    }
+
+    /// `work` on `first` (a batch taken with [`next`](Self::next) already; an empty one
+    /// ends the file), then on the batches after it, in the pool's workers, [`IN_FLIGHT`]
+    /// batches at a time; `done` gets the results in input order. `work` is given the batch
+    /// and the number of its first record. The first error in input order (reading, `work`
+    /// or `done`) stops the run and is returned.
+    fn par_for_each<T: Send>(
         self,
         job: &FileJob,
         first: Batch,
-        size: usize,
-        limit: u64,
         pool: &rayon::ThreadPool,
         work: impl Fn(&Batch, u64) -> Result<T> + Sync,
         mut done: impl FnMut(T) -> Result<()>,
@@ -641,64 +665,61 @@ impl RecordReader {
             return Ok(());
         }
         let work = &work;
-        std::thread::scope(|threads| {
-            let (batches, done_tx) = self.read_ahead(threads, size, limit);
-            let mut incoming = std::iter::once(Ok(first)).chain(batches.iter());
-            pool.in_place_scope(|tasks| {
-                let (result_tx, result_rx) = std::sync::mpsc::channel();
-                // Results by batch number from `oldest` on; `None` until its work is done.
-                let mut results: VecDeque<Option<(std::thread::Result<Result<T>>, Batch)>> =
-                    VecDeque::new();
-                let (mut spawned, mut oldest, mut next_record) = (0usize, 0usize, 1u64);
-                let mut more = true;
-                loop {
-                    while more && spawned - oldest < IN_FLIGHT {
-                        let batch = match incoming.next() {
-                            Some(Ok(batch)) => batch,
-                            Some(Err(e)) => {
-                                // Reported in its place: after the batches read before it.
-                                let e = anyhow::Error::new(e).context(read_error(job));
-                                results.push_back(Some((Ok(Err(e)), Batch::default())));
-                                spawned += 1;
-                                more = false;
-                                break;
-                            }
-                            None => Batch::default(),
-                        };
-                        if batch.records.is_empty() {
+        let mut incoming = std::iter::once(Ok(first)).chain(std::iter::from_fn(|| {
+            Some(self.next()).filter(|b| !matches!(b, Ok(b) if b.records.is_empty()))
+        }));
+        pool.in_place_scope(|tasks| {
+            let (result_tx, result_rx) = std::sync::mpsc::channel();
+            // Results by batch number from `oldest` on; `None` until its work is done.
+            let mut results: VecDeque<Option<(std::thread::Result<Result<T>>, Batch)>> =
+                VecDeque::new();
+            let (mut spawned, mut oldest, mut next_record) = (0usize, 0usize, 1u64);
+            let mut more = true;
+            loop {
+                while more && spawned - oldest < IN_FLIGHT {
+                    let batch = match incoming.next() {
+                        Some(Ok(batch)) => batch,
+                        Some(Err(e)) => {
+                            // Reported in its place: after the batches read before it.
+                            let e = anyhow::Error::new(e).context(read_error(job));
+                            results.push_back(Some((Ok(Err(e)), Batch::default())));
+                            spawned += 1;
                             more = false;
                             break;
                         }
-                        let (number, first_record, result_tx) =
-                            (spawned, next_record, result_tx.clone());
-                        next_record += batch.records.len() as u64;
-                        tasks.spawn(move |_| {
-                            // A panic too is sent, to be raised again where the results are
-                            // waited for: a task that sent nothing would be waited for forever.
-                            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                                work(&batch, first_record)
-                            }));
-                            // A closed channel: the run stopped on an earlier batch's error.
-                            let _ = result_tx.send((number, result, batch));
-                        });
-                        spawned += 1;
-                        results.push_back(None);
-                    }
-                    if oldest == spawned {
-                        return Ok(());
-                    }
-                    while results[0].is_none() {
-                        let (number, result, batch) =
-                            result_rx.recv().expect("a task sends its result");
-                        results[number - oldest] = Some((result, batch));
-                    }
-                    let (result, batch) = results.pop_front().flatten().expect("received");
-                    oldest += 1;
-                    done(result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?)?;
-                    // Unless the reader has stopped, in which case the batch is just dropped.
-                    let _ = done_tx.send(batch);
+                        None => {
+                            more = false;
+                            break;
+                        }
+                    };
+                    let (number, first_record, result_tx) =
+                        (spawned, next_record, result_tx.clone());
+                    next_record += batch.records.len() as u64;
+                    tasks.spawn(move |_| {
+                        // A panic too is sent, to be raised again where the results are
+                        // waited for: a task that sent nothing would be waited for forever.
+                        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            work(&batch, first_record)
+                        }));
+                        // A closed channel: the run stopped on an earlier batch's error.
+                        let _ = result_tx.send((number, result, batch));
+                    });
+                    spawned += 1;
+                    results.push_back(None);
                 }
-            })
+                if oldest == spawned {
+                    return Ok(());
+                }
+                while results[0].is_none() {
+                    let (number, result, batch) =
+                        result_rx.recv().expect("a task sends its result");
+                    results[number - oldest] = Some((result, batch));
+                }
+                let (result, batch) = results.pop_front().flatten().expect("received");
+                oldest += 1;
+                done(result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?)?;
+                self.give_back(batch);
+            }
         })
     }
 }
@@ -938,38 +959,30 @@ pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let started = Instant::now();
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
     let progress = super::progress_bar(size, &pipeline.progress_label(job), pipeline.progress);
-    let (open, mut reader) = open_csv(job, &progress)?;
+    let (open, reader) = open_csv(job, &progress)?;
     let limit = pipeline.max_records.unwrap_or(u64::MAX);
-    let mut first = Batch::default();
-    reader
-        .next_batch(
-            CLASSIFY_RECORDS.min(usize::try_from(limit).unwrap_or(usize::MAX)),
-            &mut first,
-        )
-        .with_context(|| format!("cannot read {}", job.input.display()))?;
-    // The first place the detectors are needed: they may still be being built until now.
-    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors())?;
-    let planned = plan_from_batch(&open, &first, pipeline);
-    say_assumptions(job, &open, &planned, pipeline);
-    let plans = planned.iter().map(|(_, p)| p.clone()).collect();
-    // A scan changes nothing: no key is needed even where the policy would pseudonymise.
-    let scrubber = Scrubber::for_scan(plans, pipeline.detectors());
-    let mut totals = FileCounts::new(open.headers.len());
-    let left = limit.saturating_sub(first.records.len() as u64);
-    reader.par_for_each_batch(
-        job,
-        first,
-        pipeline.batch_records,
-        left,
-        pipeline.pool,
-        |batch, first_record| {
-            process_batch(&open, batch, first_record, &scrubber, pipeline, job, None)
-        },
-        |counts| {
-            totals += &counts;
-            Ok(())
-        },
-    )?;
+    let (planned, totals) = std::thread::scope(|threads| -> Result<_> {
+        let incoming = reader.read_ahead(threads, CLASSIFY_RECORDS, pipeline.batch_records, limit);
+        let first = incoming.next().with_context(|| read_error(job))?;
+        let planned = plan_first_batch(job, &open, &first, pipeline)?;
+        let plans = planned.iter().map(|(_, p)| p.clone()).collect();
+        // A scan changes nothing: no key is needed even where the policy would pseudonymise.
+        let scrubber = Scrubber::for_scan(plans, pipeline.detectors());
+        let mut totals = FileCounts::new(open.headers.len());
+        incoming.par_for_each(
+            job,
+            first,
+            pipeline.pool,
+            |batch, first_record| {
+                process_batch(&open, batch, first_record, &scrubber, pipeline, job, None)
+            },
+            |counts| {
+                totals += &counts;
+                Ok(())
+            },
+        )?;
+        Ok((planned, totals))
+    })?;
     progress.finish_and_clear();
     Ok(FileReport {
         input: job.input.display().to_string(),
@@ -982,6 +995,20 @@ pub fn scan_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     })
 }
 
+/// Classifies a file's columns on its first batch and says what was assumed.
+fn plan_first_batch(
+    job: &FileJob,
+    open: &OpenCsv,
+    first: &Batch,
+    pipeline: &Pipeline,
+) -> Result<Vec<(ColumnClass, ColumnPlan)>> {
+    // The first place the detectors are needed: they may still be being built until now.
+    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors())?;
+    let planned = plan_from_batch(open, first, pipeline);
+    say_assumptions(job, open, &planned, pipeline);
+    Ok(planned)
+}
+
 /// Scrubs one file into its output (`tazala scrub`).
 pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let started = Instant::now();
@@ -989,35 +1016,31 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
     let size = std::fs::metadata(&job.input).map_or(0, |m| m.len());
     let progress = super::progress_bar(size, &pipeline.progress_label(job), pipeline.progress);
     let write_err = || format!("cannot write {}", output.display());
-    let (open, mut reader) = open_csv(job, &progress)?;
-    let mut first = Batch::default();
-    reader
-        .next_batch(CLASSIFY_RECORDS, &mut first)
-        .with_context(|| format!("cannot read {}", job.input.display()))?;
-    // The first place the detectors are needed: they may still be being built until now.
-    super::checks::header_is_not_data(&job.input, &open.headers, pipeline.detectors())?;
-    let planned = plan_from_batch(&open, &first, pipeline);
-    say_assumptions(job, &open, &planned, pipeline);
-    let plans = planned.iter().map(|(_, p)| p.clone()).collect();
-    let scrubber = Scrubber::new(plans, pipeline.detectors(), pipeline.pseudonymiser)
-        .with_context(|| format!("{}", job.input.display()))?;
-
-    // Opened only now that the file is classified and its plan accepted.
-    let mut out = AtomicOutput::create(output, job.format.compression)?;
-    if open.encoding == (TextEncoding::Utf8 { bom: true }) {
-        out.writer().write_all(UTF8_BOM).with_context(write_err)?;
-    }
-    let header = write_header(&open, &scrubber);
-    out.writer().write_all(&header).with_context(write_err)?;
-
-    let mut totals = FileCounts::new(open.headers.len());
-    // Batches are written on a thread of their own, so the workers scrub the next batch
-    // meanwhile.
-    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+    let (open, reader) = open_csv(job, &progress)?;
     let spare = SpareBuffers::default();
-    let writing = std::thread::scope(|scope| -> Result<()> {
+    let (planned, totals) = std::thread::scope(|threads| -> Result<_> {
+        let incoming =
+            reader.read_ahead(threads, CLASSIFY_RECORDS, pipeline.batch_records, u64::MAX);
+        let first = incoming.next().with_context(|| read_error(job))?;
+        let planned = plan_first_batch(job, &open, &first, pipeline)?;
+        let plans = planned.iter().map(|(_, p)| p.clone()).collect();
+        let scrubber = Scrubber::new(plans, pipeline.detectors(), pipeline.pseudonymiser)
+            .with_context(|| format!("{}", job.input.display()))?;
+
+        // Opened only now that the file is classified and its plan accepted.
+        let mut out = AtomicOutput::create(output, job.format.compression)?;
+        if open.encoding == (TextEncoding::Utf8 { bom: true }) {
+            out.writer().write_all(UTF8_BOM).with_context(write_err)?;
+        }
+        let header = write_header(&open, &scrubber);
+        out.writer().write_all(&header).with_context(write_err)?;
+
+        let mut totals = FileCounts::new(open.headers.len());
+        // Batches are written on a thread of their own, so the workers scrub the next batch
+        // meanwhile.
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
         let spare = &spare;
-        let writer = scope.spawn(move || -> Result<AtomicOutput> {
+        let writer = threads.spawn(move || -> Result<AtomicOutput> {
             let mut unsynced = 0;
             for chunks in full_rx {
                 for bytes in chunks {
@@ -1032,11 +1055,9 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
             }
             Ok(out)
         });
-        let read = reader.par_for_each_batch(
+        let read = incoming.par_for_each(
             job,
             first,
-            pipeline.batch_records,
-            u64::MAX,
             pipeline.pool,
             |batch, first_record| {
                 let mut chunk_out = Vec::new();
@@ -1067,9 +1088,9 @@ pub fn scrub_file(job: &FileJob, pipeline: &Pipeline) -> Result<FileReport> {
         // The writer's error explains a read side that stopped because the writer did.
         let out = written?;
         read?;
-        out.commit()
-    });
-    writing?;
+        out.commit()?;
+        Ok((planned, totals))
+    })?;
     progress.finish_and_clear();
     let undecodable: u64 = totals.columns.iter().map(|c| c.undecodable).sum();
     if undecodable > 0 {
@@ -1674,13 +1695,14 @@ mod tests {
             .num_threads(2)
             .build()
             .unwrap();
-        let mut reader = reader_of(numbers(40));
-        let mut first = Batch::default();
-        reader.next_batch(4, &mut first).unwrap();
         let mut done = Vec::new();
-        let result = reader.par_for_each_batch(&job, first, 3, u64::MAX, &pool, work, |n| {
-            done.push(n);
-            Ok(())
+        let result = std::thread::scope(|threads| {
+            let incoming = reader_of(numbers(40)).read_ahead(threads, 4, 3, u64::MAX);
+            let first = incoming.next().unwrap();
+            incoming.par_for_each(&job, first, &pool, work, |n| {
+                done.push(n);
+                Ok(())
+            })
         });
         (result, done)
     }
