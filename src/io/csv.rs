@@ -396,7 +396,8 @@ pub fn write_field(
 
 /// Bytes read from the input: the first `len` bytes of `bytes`, whose rest is zeroed memory
 /// kept for the next reads. A buffer is handed from batch to batch, so it is zeroed (and its
-/// pages faulted in) once, not at every read.
+/// pages faulted in) once, not at every read, and only as far as reads have needed: memory
+/// reserved beyond that is not touched.
 #[derive(Default)]
 struct ReadBuffer {
     bytes: Vec<u8>,
@@ -417,6 +418,12 @@ impl ReadBuffer {
         if self.bytes.len() < total {
             self.bytes.resize(total, 0);
         }
+    }
+
+    /// Reserves room for `total` bytes in all without touching it, so that later reads do
+    /// not grow (and copy) the buffer.
+    fn reserve(&mut self, total: usize) {
+        self.bytes.reserve(total.saturating_sub(self.bytes.len()));
     }
 
     fn clear(&mut self) {
@@ -561,7 +568,7 @@ impl RecordReader {
         // What follows the batch's last record starts the next batch's buffer, made as large
         // as this batch (and some) at once rather than grown (and copied) read after read.
         spare.clear();
-        spare.make_room(scan + scan / 4 + 2 * self.block);
+        spare.reserve(scan + scan / 4 + 2 * self.block);
         spare.extend_from_slice(&bytes[scan..]);
         self.pending = spare;
         bytes.truncate(scan);
