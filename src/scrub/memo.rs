@@ -91,8 +91,15 @@ const REST_CREDIT: u32 = 256;
 pub const AHEAD: usize = 16;
 /// Bytes of a remembered value that a look-ahead loads, from its start.
 const TOUCHED_BYTES: usize = 256;
-/// Distinct tallies a column may hold: slots name theirs by a 16-bit index.
-const TALLIES: usize = 1 << 16;
+/// Distinct tallies a column may hold: slots name theirs by a 16-bit index, [`CLEAN`] apart.
+const TALLIES: usize = (1 << 16) - 1;
+/// The index of the tally of a value that adds nothing to the counts (nothing found, nothing
+/// done: a grade, a course, a clean comment in a searched column). Most hits are on such
+/// values; theirs is known from the index alone, with no tally to read or add.
+const CLEAN: u16 = u16::MAX;
+/// Slots of a table small enough to stay in the cache: its lookups are not announced ahead
+/// (see [`MemoPass::look_ahead`]), which would cost more than the loads it hides.
+const CACHED_SLOTS: usize = 4096;
 
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 enum NewValue {
@@ -288,14 +295,15 @@ impl ColumnMemo {
         {
             return;
         }
-        let tally = match self.tally_ids.get(&tally) {
-            Some(&id) => id,
-            None => {
-                let id = u16::try_from(self.tallies.len()).expect("checked by remember");
-                self.tallies.push(tally);
-                self.tally_ids.insert(tally, id);
-                id
-            }
+        let tally = if tally == Tally::default() {
+            CLEAN
+        } else if let Some(&id) = self.tally_ids.get(&tally) {
+            id
+        } else {
+            let id = u16::try_from(self.tallies.len()).expect("checked by remember");
+            self.tallies.push(tally);
+            self.tally_ids.insert(tally, id);
+            id
         };
         let at = self.arena.len() as u32;
         // One reservation, the one `growth` foresaw. A writer replacing an examiner's entry
@@ -354,8 +362,9 @@ pub struct Memo {
 pub enum Recall {
     /// Nothing: compute it, then [`MemoPass::remember`] it (unless the column rests).
     Unknown { remember: bool },
-    /// The value's tally, and its new value appended to the caller's `out` when it changes.
-    Known { tally: Tally, changed: bool },
+    /// The value's tally (`None`: it adds nothing to the counts), and its new value appended
+    /// to the caller's `out` when it changes.
+    Known { tally: Option<Tally>, changed: bool },
 }
 
 impl Memo {
@@ -451,11 +460,18 @@ impl<'m> MemoPass<'m> {
     /// [`AHEAD`]; the rest are ignored), so that the table's memory for all of them is fetched
     /// at once: a column of many distinct values (names, comments) otherwise waits on main
     /// memory at every lookup, one value after the other. Optional: values not announced are
-    /// hashed at their lookup.
+    /// hashed at their lookup. Not done for a table that fits the cache ([`CACHED_SLOTS`]).
     pub fn look_ahead<'v>(&mut self, values: impl Iterator<Item = &'v str>) {
         self.ahead_len = 0;
         self.ahead_next = 0;
         if self.credit > 0 {
+            return;
+        }
+        // A resting column looks nothing up, and a small table is in the cache already.
+        let worth_it = self
+            .column()
+            .is_some_and(|col| col.resting == 0 && col.slots.len() > CACHED_SLOTS);
+        if !worth_it {
             return;
         }
         for value in values.take(AHEAD) {
@@ -464,9 +480,7 @@ impl<'m> MemoPass<'m> {
         }
         let ahead = self.ahead;
         let n = self.ahead_len;
-        if let Some(col) = self.column()
-            && col.resting == 0
-        {
+        if let Some(col) = self.column() {
             col.touch(ahead[..n].iter().map(|a| a.2));
         }
     }
@@ -523,9 +537,9 @@ impl<'m> MemoPass<'m> {
             .map(|i| col.slots[i])
             .filter(|s| s.new_value != NewValue::Free);
         let known = slot.and_then(|s| {
-            let tally = col.tallies[usize::from(s.tally)];
+            let tally = (s.tally != CLEAN).then(|| col.tallies[usize::from(s.tally)]);
             match (s.new_value, out) {
-                (_, None) => Some((tally, tally.changed)),
+                (_, None) => Some((tally, tally.is_some_and(|t| t.changed))),
                 (NewValue::Free | NewValue::Unknown, Some(_)) => None,
                 (NewValue::Unchanged, Some(_)) => Some((tally, false)),
                 (NewValue::Changed, Some(out)) => {
@@ -638,7 +652,7 @@ mod tests {
         pass.remember("871008401427", t, Some(Some("[IIN]")));
         let mut out = String::from("x");
         match pass.recall("871008401427", Some(&mut out)) {
-            Recall::Known { tally, changed } => assert_eq!((tally, changed), (t, true)),
+            Recall::Known { tally, changed } => assert_eq!((tally, changed), (Some(t), true)),
             Recall::Unknown { .. } => panic!("not recalled"),
         }
         assert_eq!(out, "x[IIN]");
@@ -759,7 +773,11 @@ mod tests {
     #[test]
     fn announced_values_are_looked_up_alike() {
         let memo = Memo::new(1);
-        let values: Vec<String> = (0..100).map(|i| format!("v{}", i % 7)).collect();
+        // Enough distinct values for a table the look-ahead is done for (`CACHED_SLOTS`).
+        let distinct = CACHED_SLOTS;
+        let values: Vec<String> = (0..3 * distinct)
+            .map(|i| format!("v{}", i % distinct))
+            .collect();
         let run = |announce: bool| {
             let mut pass = memo.pass(0);
             let mut known = Vec::new();
@@ -779,14 +797,35 @@ mod tests {
             known
         };
         let plain = run(false);
-        assert_eq!(plain.len(), 93);
-        assert_eq!(run(true), (0..100).collect::<Vec<_>>());
+        assert_eq!(plain, (distinct..3 * distinct).collect::<Vec<_>>());
+        assert!(memo.columns[0].0.lock().unwrap().slots.len() > CACHED_SLOTS);
+        assert_eq!(run(true), (0..3 * distinct).collect::<Vec<_>>());
         // Announcing values out of order, or never looking them up, changes no answer.
         let mut pass = memo.pass(0);
         pass.look_ahead(["v3", "zzz", "v1"].into_iter());
         assert!(matches!(pass.recall("v1", None), Recall::Known { .. }));
         assert!(matches!(pass.recall("v3", None), Recall::Known { .. }));
         assert!(matches!(pass.recall("zzz", None), Recall::Unknown { .. }));
+    }
+
+    #[test]
+    fn a_clean_value_is_recalled_without_a_tally() {
+        let memo = Memo::new(1);
+        let mut pass = memo.pass(0);
+        let found = tally_of(&[Kind::Name], Action::Keep);
+        pass.remember("4Ә", Tally::default(), Some(None));
+        pass.remember("Асель", found, Some(None));
+        assert!(matches!(
+            pass.recall("4Ә", Some(&mut String::new())),
+            Recall::Known {
+                tally: None,
+                changed: false
+            }
+        ));
+        match pass.recall("Асель", None) {
+            Recall::Known { tally, .. } => assert_eq!(tally, Some(found)),
+            Recall::Unknown { .. } => panic!("remembered"),
+        }
     }
 
     #[test]

@@ -550,7 +550,9 @@ impl ColumnPass<'_, '_> {
         }
         let remember = match self.memo.recall(value, out.as_deref_mut()) {
             memo::Recall::Known { tally, changed } => {
-                tally.add_to(counts, record);
+                if let Some(tally) = tally {
+                    tally.add_to(counts, record);
+                }
                 return changed;
             }
             memo::Recall::Unknown { remember } => remember,
