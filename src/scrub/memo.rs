@@ -152,8 +152,8 @@ fn hash_of(value: &str) -> u64 {
     h.finish()
 }
 
-/// `a == b` for slices of one length; short ones (most values: a grade, a class, a name) in
-/// two overlapping word loads each rather than a call to `memcmp`.
+/// `a == b` for slices of one length; short ones (most values: a grade, a class, a name, a
+/// course) in overlapping word loads rather than a call to `memcmp`.
 #[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
@@ -167,6 +167,12 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
         4..=8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
         9..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        17..=32 => {
+            word(a, 0) == word(b, 0)
+                && word(a, 8) == word(b, 8)
+                && word(a, n - 16) == word(b, n - 16)
+                && word(a, n - 8) == word(b, n - 8)
+        }
         _ => a == b,
     }
 }
@@ -208,6 +214,7 @@ impl ColumnMemo {
     }
 
     /// The slot holding `value`, or the free one where it would go; `None` in an empty table.
+    #[inline]
     fn probe(&self, hash: u64, value: &str) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
