@@ -286,7 +286,6 @@ impl ColumnMemo {
         }
     }
 
-    /// Remembers `value`; `false` when the column cannot take one more tally.
     /// Remembers `value` (the caller has checked the budget and that a tally fits). An entry
     /// a writer made is not replaced by an examiner's, which knows less.
     fn insert(&mut self, hash: u64, value: &str, tally: Tally, state: NewValue, new: &str) {
